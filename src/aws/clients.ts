@@ -1,0 +1,70 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+
+// The tool pins its SDK version, so the SDK's notice about its own future Node.js support is noise
+// for a learner; it matters to us, and is tracked in the README's requirements.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export interface ClientSettings {
+  region: string;
+  /** A named profile from ~/.aws; absent: the default credential chain (env, profiles, SSO, instance roles). */
+  profile?: string;
+  /** An AWS-compatible endpoint (the sandbox); absent: real AWS. */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** SDK attempts per call, including the first. */
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly lambda: LambdaClient;
+  readonly iam: IAMClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly sts: STSClient;
+}
+
+/**
+ * The one place that builds SDK clients. Each is created on first use: a command that never
+ * touches IAM does not pay for its client.
+ */
+export function createClients(settings: ClientSettings): AwsClients {
+  const common = {
+    region: settings.region,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    maxAttempts: settings.maxAttempts ?? 5,
+  };
+  const cache = new Map<string, unknown>();
+  const lazy = <T>(name: string, make: () => T): T => {
+    if (!cache.has(name)) cache.set(name, make());
+    return cache.get(name) as T;
+  };
+  return {
+    // Path-style: a local endpoint has no DNS for `<bucket>.127.0.0.1`.
+    get s3() {
+      return lazy('s3', () => new S3Client({ ...common, forcePathStyle: Boolean(settings.endpoint) }));
+    },
+    get dynamodb() {
+      return lazy('dynamodb', () => new DynamoDBClient(common));
+    },
+    get lambda() {
+      return lazy('lambda', () => new LambdaClient(common));
+    },
+    get iam() {
+      return lazy('iam', () => new IAMClient(common));
+    },
+    get logs() {
+      return lazy('logs', () => new CloudWatchLogsClient(common));
+    },
+    get sts() {
+      return lazy('sts', () => new STSClient(common));
+    },
+  };
+}

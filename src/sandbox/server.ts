@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { lockDataDir } from './persist.js';
+import { defaultSandboxOptions, type SandboxOptions } from './options.js';
+import { Router } from './router.js';
+import { RoleSessions } from './sessions.js';
+import { createDynamoDbService } from './services/dynamodb.js';
+import { createIamService } from './services/iam.js';
+import { createLambdaService } from './services/lambda.js';
+import { createLogsService } from './services/logs.js';
+import { createS3Service } from './services/s3.js';
+import { createStsService } from './services/sts.js';
+import type { Service, World } from './world.js';
+
+export const HEALTH_PATH = '/_upload-lab/health';
+
+export interface Sandbox {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly options: SandboxOptions;
+  /** Saves state, stops function environments, releases the data dir. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts every service on one port. Throws DataDirLockedError when another process holds the data dir. */
+export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDir: string }): Promise<Sandbox> {
+  const options: SandboxOptions = { ...defaultSandboxOptions(overrides.dataDir), ...overrides };
+  const lock = lockDataDir(options.dataDir);
+  const unwired = () => {
+    throw new Error('sandbox services are still being wired');
+  };
+  const world: World = {
+    options,
+    endpoint: '',
+    sessions: new RoleSessions(),
+    iam: { roleByArn: unwired, rolePolicies: unwired },
+    lambda: { functionByArn: unwired, invokeAsync: unwired },
+    logs: { write: unwired },
+  };
+  let services: Record<string, Service>;
+  try {
+    const iam = createIamService(world);
+    const lambda = createLambdaService(world);
+    const logs = createLogsService(world);
+    world.iam = iam.api;
+    world.lambda = lambda.api;
+    world.logs = logs.api;
+    services = {
+      iam: iam.service,
+      lambda: lambda.service,
+      logs: logs.service,
+      sts: createStsService(),
+      s3: createS3Service(world),
+      dynamodb: createDynamoDbService(world),
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const router = new Router(services, world.sessions, options.maxBodyBytes);
+  const server = createServer((req, res) => {
+    if (req.url === HEALTH_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sandbox: 'upload-lab', pid: process.pid }));
+      return;
+    }
+    router.route(req).then(
+      (answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      },
+      (error: unknown) => {
+        console.error('[sandbox] could not answer:', error);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  });
+  // Clients that hang up mid-request (fuzzers, killed CLIs) must not take the server down.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  try {
+    await listen(server, options.port, options.host);
+  } catch (error) {
+    await Promise.all(Object.values(services).map((s) => s.close?.()));
+    lock.release();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  world.endpoint = endpoint;
+  lock.setEndpoint(endpoint);
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    options,
+    close() {
+      closing ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(Object.values(services).map((s) => s.close?.()));
+        for (const s of Object.values(services)) s.flush?.();
+        lock.release();
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

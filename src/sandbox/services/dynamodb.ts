@@ -1,0 +1,122 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import dynalite from 'dynalite';
+import { authorize } from '../enforce.js';
+import { ACCOUNT_ID, type SandboxRequest, type SandboxResponse } from '../http.js';
+import type { Service, World } from '../world.js';
+
+/**
+ * DynamoDB is dynalite, embedded: its request listener gets our already-read request replayed as a
+ * stream, and its answer is captured. One dynalite store per region, as tables are regional.
+ */
+export function createDynamoDbService(world: World): Service {
+  const stores = new Map<string, Server>();
+
+  function storeFor(region: string): Server {
+    let server = stores.get(region);
+    if (!server) {
+      // dynalite reads the region and account for its ARNs from the environment, once, at creation.
+      server = withEnv({ AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID }, () =>
+        dynalite({
+          path: join(world.options.dataDir, 'dynamodb', region),
+          createTableMs: world.options.tableDelayMs,
+          deleteTableMs: world.options.tableDelayMs,
+          updateTableMs: world.options.tableDelayMs,
+        }),
+      );
+      // dynalite only closes its LevelDB when its own server closes, which needs it to have listened:
+      // give it a private socket nobody connects to, so close() releases the database cleanly.
+      server.listen(socketPath());
+      stores.set(region, server);
+    }
+    return server;
+  }
+
+  return {
+    async handle(req) {
+      if (req.caller.kind === 'role') {
+        const tables = tablesOf(req.body);
+        const resources = tables.length ? tables.map((t) => `arn:aws:dynamodb:${req.region}:${ACCOUNT_ID}:table/${t}`) : ['*'];
+        for (const resource of resources) authorize(world, req, `dynamodb:${operationOf(req)}`, resource);
+      }
+      const listener = storeFor(req.region).listeners('request')[0] as RequestListener;
+      return replay(listener, req);
+    },
+    async close() {
+      await Promise.all([...stores.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      stores.clear();
+    },
+  };
+}
+
+function socketPath(): string {
+  const name = `upload-lab-dynalite-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return process.platform === 'win32' ? `\\\\.\\pipe\\${name}` : join(tmpdir(), `${name}.sock`);
+}
+
+function operationOf(req: SandboxRequest): string {
+  return String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+}
+
+/** The tables a request touches, for authorisation. Malformed bodies touch none: dynalite answers them. */
+function tablesOf(body: Buffer): string[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString('utf8'));
+  } catch {
+    return [];
+  }
+  if (!data || typeof data !== 'object') return [];
+  const record = data as Record<string, unknown>;
+  const names = new Set<string>();
+  if (typeof record.TableName === 'string') names.add(record.TableName);
+  if (record.RequestItems && typeof record.RequestItems === 'object') {
+    for (const name of Object.keys(record.RequestItems)) names.add(name);
+  }
+  if (Array.isArray(record.TransactItems)) {
+    for (const item of record.TransactItems as Record<string, { TableName?: unknown }>[]) {
+      for (const op of Object.values(item ?? {})) if (typeof op?.TableName === 'string') names.add(op.TableName);
+    }
+  }
+  return [...names];
+}
+
+function replay(listener: RequestListener, req: SandboxRequest): Promise<SandboxResponse> {
+  return new Promise((resolve) => {
+    const fakeReq = Readable.from(req.body.length ? [req.body] : []) as unknown as IncomingMessage;
+    Object.assign(fakeReq, {
+      method: req.method,
+      url: req.rawPath + (req.query.size ? `?${req.query}` : ''),
+      headers: req.headers,
+    });
+    const headers: Record<string, string> = {};
+    const fakeRes: { statusCode: number; contentType?: string; setHeader(n: string, v: string | number): void; end(b?: string | Buffer): void } = {
+      statusCode: 200,
+      setHeader(name: string, value: string | number) {
+        headers[name.toLowerCase()] = String(value);
+      },
+      end(body?: string | Buffer) {
+        delete headers['content-length'];
+        delete headers['transfer-encoding'];
+        resolve({ status: this.statusCode, headers, body: body ?? '' });
+      },
+    };
+    listener(fakeReq, fakeRes as unknown as ServerResponse);
+  });
+}
+
+function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { PolicyDocument } from '../policy/types.js';
+import type { ServiceHandler } from './http.js';
+import type { SandboxOptions } from './options.js';
+import type { RoleSessions } from './sessions.js';
+
+/**
+ * What the services know of each other. The sandbox is one world: S3 validates and invokes Lambda
+ * functions, Lambda checks roles in IAM and writes to Logs, every service asks IAM whether a role's
+ * call is allowed. Each service exposes only this narrow API to the others.
+ */
+export interface World {
+  readonly options: SandboxOptions;
+  /** `http://host:port`, known once the server listens. */
+  endpoint: string;
+  readonly sessions: RoleSessions;
+  iam: IamApi;
+  lambda: LambdaApi;
+  logs: LogsApi;
+}
+
+export interface RoleView {
+  name: string;
+  /** `AROA…`, as GetRole answers it. */
+  roleId: string;
+  arn: string;
+  /** Epoch ms; a role younger than `rolePropagationMs` cannot yet be assumed by Lambda. */
+  createdAt: number;
+  trustPolicy: PolicyDocument;
+}
+
+export interface IamApi {
+  roleByArn(arn: string): RoleView | undefined;
+  /** Every identity policy that applies to the role: its inline policies and its attached managed policies' default versions. */
+  rolePolicies(roleName: string): PolicyDocument[];
+}
+
+export interface FunctionView {
+  name: string;
+  arn: string;
+  region: string;
+  /** The function's resource-based policy, if AddPermission was called. */
+  policy: PolicyDocument | undefined;
+}
+
+export interface LambdaApi {
+  /** Accepts an unqualified or `:$LATEST` ARN. */
+  functionByArn(arn: string): FunctionView | undefined;
+  /** An asynchronous (`Event`) invocation, with Lambda's two retries on error. Fire and forget. */
+  invokeAsync(functionArn: string, payload: string): void;
+}
+
+export interface LogEventInput {
+  timestamp: number;
+  message: string;
+}
+
+export interface LogsApi {
+  /** Writes events as the Lambda service does: creating the group and stream if they do not exist. */
+  write(region: string, group: string, stream: string, events: LogEventInput[]): void;
+}
+
+/** A service of the sandbox: its wire handler, and how it saves and stops. */
+export interface Service {
+  handle: ServiceHandler;
+  /** Writes pending state to disk now. */
+  flush?(): void;
+  /** Releases what it holds (child processes, databases). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+
+// One parser/builder pair for every XML service (S3, IAM, STS), configured the way AWS XML reads:
+// no attributes of interest, text values kept as strings (a bucket tag "007" must stay "007").
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  removeNSPrefix: true,
+});
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: false });
+
+/** Parses an XML body; throws on malformed input so the caller can answer MalformedXML. */
+export function parseXml(text: string): Record<string, unknown> {
+  const parsed = parser.parse(text, true) as Record<string, unknown>;
+  delete parsed['?xml'];
+  return parsed;
+}
+
+/** Serialises an object to XML: arrays repeat their element, `@xmlns` becomes an attribute. */
+export function buildXml(root: Record<string, unknown>): string {
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + (builder.build(root) as string);
+}
+
+/** An XML element that may hold one value or many comes back from the parser as either: normalise. */
+export function asArray<T>(value: T | T[] | undefined | null | ''): T[] {
+  if (value === undefined || value === null || value === '') return [];
+  return Array.isArray(value) ? value : [value];
+}
