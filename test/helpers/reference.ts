@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** One response recorded against real AWS (see ../shared/aws-reference/README.md). */
 export interface ReferenceCase {
   operation: string;
+  // The recorded JSON, as free-form as AWS answers are.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   response: any;
   note?: string;
@@ -85,7 +86,7 @@ export async function rawRequest(
       'x-amz-date': '20260101T000000Z',
       ...options.headers,
     },
-    body: options.body,
+    body: options.body as BodyInit | undefined,
   });
   return { status: answer.status, headers: answer.headers, text: await answer.text() };
 }
