@@ -43,7 +43,8 @@ export function createDynamoDbService(world: World): Service {
         for (const resource of resources) authorize(world, req, `dynamodb:${operationOf(req)}`, resource);
       }
       const listener = storeFor(req.region).listeners('request')[0] as RequestListener;
-      return replay(listener, req);
+      const answer = alignWithAws(operationOf(req), req.body, await replay(listener, req));
+      return withOldItemOnConditionFailure(listener, req, answer);
     },
     async close() {
       await Promise.all([...stores.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -82,6 +83,48 @@ function tablesOf(body: Buffer): string[] {
     }
   }
   return [...names];
+}
+
+/**
+ * Where dynalite's answer differs from what DynamoDB answers today in ways clients read, patch it:
+ * table descriptions lack `DeletionProtectionEnabled` (added in 2023), and CreateTable on an existing
+ * table comes back without a message.
+ */
+function alignWithAws(operation: string, requestBody: Buffer, answer: SandboxResponse): SandboxResponse {
+  if (!['CreateTable', 'DescribeTable', 'DeleteTable', 'UpdateTable'].includes(operation) || typeof answer.body !== 'string') return answer;
+  let body: Record<string, Record<string, unknown> | string | undefined>;
+  try {
+    body = JSON.parse(answer.body) as typeof body;
+  } catch {
+    return answer;
+  }
+  const description = body.TableDescription ?? body.Table;
+  if (description && typeof description === 'object') description.DeletionProtectionEnabled ??= false;
+  if (operation === 'CreateTable' && String(body.__type).endsWith('#ResourceInUseException') && !body.message) {
+    const { TableName } = JSON.parse(requestBody.toString('utf8')) as { TableName?: string };
+    body.message = `Table already exists: ${TableName}`;
+  }
+  return { ...answer, body: JSON.stringify(body) };
+}
+
+/**
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD` (2023) postdates dynalite: when a conditional write
+ * fails, read the item as it stands and return it in the error, as DynamoDB does.
+ */
+async function withOldItemOnConditionFailure(listener: RequestListener, req: SandboxRequest, answer: SandboxResponse): Promise<SandboxResponse> {
+  if (answer.status !== 400 || !String(answer.body).includes('#ConditionalCheckFailedException')) return answer;
+  const request = JSON.parse(req.body.toString('utf8')) as { TableName: string; Key?: Record<string, unknown>; Item?: Record<string, unknown>; ReturnValuesOnConditionCheckFailure?: string };
+  if (request.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') return answer;
+  const call = async (operation: string, payload: unknown) =>
+    JSON.parse(String((await replay(listener, { ...req, headers: { ...req.headers, 'x-amz-target': `DynamoDB_20120810.${operation}` }, body: Buffer.from(JSON.stringify(payload)) })).body)) as Record<string, unknown>;
+  let key = request.Key;
+  if (!key && request.Item) {
+    const { Table } = (await call('DescribeTable', { TableName: request.TableName })) as { Table: { KeySchema: { AttributeName: string }[] } };
+    key = Object.fromEntries(Table.KeySchema.map(({ AttributeName }) => [AttributeName, request.Item![AttributeName]]));
+  }
+  const { Item } = await call('GetItem', { TableName: request.TableName, Key: key });
+  if (!Item) return answer;
+  return { ...answer, body: JSON.stringify({ ...(JSON.parse(String(answer.body)) as object), Item }) };
 }
 
 function replay(listener: RequestListener, req: SandboxRequest): Promise<SandboxResponse> {

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
+
+const keyOnly = (name: string) =>
+  new CreateTableCommand({
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+  });
+
+/** A recorded error kept only as botocore's string: "An error occurred (Code) when calling the Op operation: Message". */
+function botocoreError(service: string, key: string): { code: string; message: string } {
+  const text = referenceCase(service, key).response as string;
+  const match = /^An error occurred \((\w+)\) when calling the \w+ operation: (.*)$/s.exec(text);
+  assert.ok(match, `unexpected recorded string ${text}`);
+  return { code: match[1]!, message: match[2]! };
+}
+
+describe('DynamoDB (dynalite) against recorded AWS answers', () => {
+  let t: TestSandbox;
+  before(async () => {
+    t = await startTestSandbox();
+  });
+  after(() => t.stop());
+
+  it('CreateTable and DescribeTable answer with the keys AWS answers with', async () => {
+    const created = await t.clients.dynamodb.send(keyOnly('ref_table'));
+    const recorded = referenceCase('dynamodb', 'dynamodb.create_table.response_provisioned').response.TableDescription;
+    for (const key of Object.keys(recorded)) assert.ok(key in created.TableDescription!, `CreateTable answer lacks ${key}`);
+    assertMatchesRecorded(recorded.TableArn, created.TableDescription!.TableArn, 'TableArn');
+    const described = await t.clients.dynamodb.send(new DescribeTableCommand({ TableName: 'ref_table' }));
+    assert.equal(described.Table?.TableStatus, 'ACTIVE');
+    assert.equal(described.Table?.DeletionProtectionEnabled, false);
+  });
+
+  it('CreateTable on an existing table: ResourceInUseException with AWS message', async () => {
+    const expected = botocoreError('dynamodb', 'dynamodb.create_table.already_exists');
+    await assert.rejects(t.clients.dynamodb.send(keyOnly('ref_table')), (e: Error) => {
+      assert.equal(e.name, expected.code);
+      assertMatchesRecorded(expected.message, e.message);
+      return true;
+    });
+  });
+
+  it('DeleteTable on a missing table: HTTP 400 and a lowercase message key', async () => {
+    const reference = referenceCase('dynamodb', 'dynamodb.delete_table.not_found');
+    await assert.rejects(t.clients.dynamodb.send(new DeleteTableCommand({ TableName: 'non-existent' })), (e) => {
+      assertErrorMatchesReference(e, reference);
+      return true;
+    });
+    const raw = await rawRequest(t.endpoint, {
+      service: 'dynamodb',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.DeleteTable' },
+      body: JSON.stringify({ TableName: 'non-existent' }),
+    });
+    const body = JSON.parse(raw.text) as Record<string, string>;
+    assert.equal(body.message, reference.response.message);
+    assert.equal('Message' in body, false);
+  });
+
+  it('PayPerRequest with throughput is a ValidationException with AWS wording', async () => {
+    const expected = botocoreError('dynamodb', 'dynamodb.create_table.pay_per_request_with_throughput');
+    await assert.rejects(
+      t.clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName: 'ppr_table',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        }),
+      ),
+      { name: expected.code, message: expected.message },
+    );
+  });
+
+  it('items: put, get, scan, key schema mismatch, conditional delete with ALL_OLD', async () => {
+    const db = t.clients.dynamodb;
+    await db.send(new PutItemCommand({ TableName: 'ref_table', Item: { id: { S: '456' }, price: { N: '650' }, product: { S: 'sporting goods' } } }));
+    const got = await db.send(new GetItemCommand({ TableName: 'ref_table', Key: { id: { S: '456' } } }));
+    assert.deepEqual(got.Item, { id: { S: '456' }, price: { N: '650' }, product: { S: 'sporting goods' } });
+    const scanned = await db.send(new ScanCommand({ TableName: 'ref_table' }));
+    assert.equal(scanned.Count, 1);
+    assert.equal(scanned.ScannedCount, 1);
+
+    const mismatch = botocoreError('dynamodb', 'dynamodb.batch_write_item.key_schema_mismatch');
+    await assert.rejects(
+      db.send(new BatchWriteItemCommand({ RequestItems: { ref_table: [{ PutRequest: { Item: { nope: { S: 'x' } } } }] } })),
+      { name: mismatch.code, message: mismatch.message },
+    );
+
+    const reference = referenceCase('dynamodb', 'dynamodb.delete_item.conditional_check_failed_all_old');
+    await assert.rejects(
+      db.send(
+        new DeleteItemCommand({
+          TableName: 'ref_table',
+          Key: { id: { S: '456' } },
+          ConditionExpression: 'price > :limit',
+          ExpressionAttributeValues: { ':limit': { N: '700' } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+      (e: Error & { Item?: unknown }) => {
+        assertErrorMatchesReference(e, reference);
+        assert.deepEqual(e.Item, reference.response.Item);
+        return true;
+      },
+    );
+  });
+});
+
+describe('DynamoDB state across a restart', () => {
+  it('keeps tables and items when the sandbox restarts on the same data dir', async () => {
+    const first = await startTestSandbox();
+    await first.clients.dynamodb.send(keyOnly('persisted'));
+    await first.clients.dynamodb.send(new PutItemCommand({ TableName: 'persisted', Item: { id: { S: 'kept' } } }));
+    await first.stop(true);
+    const second = await startTestSandbox({ dataDir: first.dataDir });
+    try {
+      const got = await second.clients.dynamodb.send(new GetItemCommand({ TableName: 'persisted', Key: { id: { S: 'kept' } } }));
+      assert.deepEqual(got.Item, { id: { S: 'kept' } });
+    } finally {
+      await second.stop();
+    }
+  });
+});
