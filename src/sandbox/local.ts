@@ -1,4 +1,5 @@
 import { defaultSandboxDataDir } from '../paths.js';
+import { sandboxOptionsFromEnv } from './options.js';
 import { readLock } from './persist.js';
 import { HEALTH_PATH, startSandbox } from './server.js';
 
@@ -19,7 +20,7 @@ export async function openLocalSandbox(dataDir = defaultSandboxDataDir()): Promi
   if (holder?.endpoint && (await isSandbox(holder.endpoint))) {
     return { endpoint: holder.endpoint, inProcess: false, close: async () => {} };
   }
-  const sandbox = await startSandbox({ dataDir, port: 0 });
+  const sandbox = await startSandbox({ ...sandboxOptionsFromEnv(), dataDir, port: 0 });
   return { endpoint: sandbox.endpoint, inProcess: true, close: () => sandbox.close() };
 }
 

@@ -37,3 +37,42 @@ export function defaultSandboxOptions(dataDir: string): SandboxOptions {
     maxBodyBytes: 64 * 1024 * 1024,
   };
 }
+
+/**
+ * The switches as environment variables, so a learner (`upload-lab sandbox`) or a test (`setup --local`
+ * in a child process) can turn on AWS's inconvenient behaviours without new flags on every command.
+ */
+export const OPTION_ENV: Record<string, keyof SandboxOptions> = {
+  UPLOAD_LAB_SANDBOX_TABLE_DELAY_MS: 'tableDelayMs',
+  UPLOAD_LAB_SANDBOX_ROLE_PROPAGATION_MS: 'rolePropagationMs',
+  UPLOAD_LAB_SANDBOX_FUNCTION_UPDATE_MS: 'functionUpdateMs',
+  UPLOAD_LAB_SANDBOX_ASYNC_RETRY_DELAYS_MS: 'asyncRetryDelaysMs',
+  UPLOAD_LAB_SANDBOX_DUPLICATE_EVENTS: 'duplicateEvents',
+  UPLOAD_LAB_SANDBOX_REORDER_EVENTS: 'reorderEvents',
+  UPLOAD_LAB_SANDBOX_MAX_BODY_BYTES: 'maxBodyBytes',
+};
+
+export class InvalidSandboxOptionError extends Error {}
+
+export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<SandboxOptions> {
+  const options: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(OPTION_ENV)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (key === 'duplicateEvents' || key === 'reorderEvents') {
+      if (!['1', 'true', '0', 'false'].includes(raw)) throw new InvalidSandboxOptionError(`${name} must be true or false, not "${raw}".`);
+      options[key] = raw === '1' || raw === 'true';
+    } else if (key === 'asyncRetryDelaysMs') {
+      const delays = raw.split(',').map(Number);
+      if (delays.length !== 2 || delays.some((d) => !Number.isInteger(d) || d < 0)) {
+        throw new InvalidSandboxOptionError(`${name} must be two delays in milliseconds, e.g. "1000,2000", not "${raw}".`);
+      }
+      options[key] = delays;
+    } else {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < 0) throw new InvalidSandboxOptionError(`${name} must be a whole number of milliseconds, not "${raw}".`);
+      options[key] = value;
+    }
+  }
+  return options as Partial<SandboxOptions>;
+}
