@@ -1,0 +1,269 @@
+/**
+ * `npm run bench`: the figures the issues set targets for, measured on this machine. Speed lives here,
+ * never in a timed test. Each figure prints with its target; nothing here fails a build.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddPermissionCommand, CreateFunctionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import { createClients, type AwsClients } from '../src/aws/clients.js';
+import { buildHandlerZip } from '../src/deploy/zip.js';
+import { startSandbox } from '../src/sandbox/server.js';
+import { formatFigure, median, percentile, timed, type Figure } from './stats.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'src', 'cli.js');
+const credentials = { accessKeyId: 'AKIABENCH0000000000', secretAccessKey: 'bench-secret' };
+const figures: Figure[] = [];
+
+function report(figure: Figure): void {
+  figures.push(figure);
+  console.log(formatFigure(figure));
+}
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'upload-lab-bench-'));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function helpStartTime(): Promise<void> {
+  const runs = (args: string[]) =>
+    Array.from({ length: 11 }, () => {
+      const start = performance.now();
+      execFileSync(process.execPath, args, { stdio: 'ignore' });
+      return performance.now() - start;
+    }).slice(1); // the first run warms the file cache
+  const help = median(runs([cli, '--help']));
+  const bare = median(runs(['-e', '']));
+  report({ name: '`upload-lab --help` start time (median of 10)', value: help, unit: 'ms', target: '< 120 ms' });
+  report({ name: '  of which bare `node -e ""` start (median of 10)', value: bare, unit: 'ms' });
+}
+
+async function sandboxColdStart(): Promise<void> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const dataDir = scratch();
+    const port = await freePort();
+    const start = performance.now();
+    const child = spawn(process.execPath, [cli, 'sandbox', '--port', String(port), '--data-dir', dataDir], { stdio: 'ignore' });
+    for (;;) {
+      try {
+        const answer = await fetch(`http://127.0.0.1:${port}/`, {
+          method: 'POST',
+          headers: {
+            authorization: 'AWS4-HMAC-SHA256 Credential=AKIABENCH/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: 'Action=GetCallerIdentity&Version=2011-06-15',
+        });
+        if (answer.ok) break;
+      } catch {
+        await sleep(2);
+      }
+    }
+    times.push(performance.now() - start);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  report({ name: 'sandbox cold start: process start -> first answer (median of 5)', value: median(times), unit: 'ms', target: '< 500 ms' });
+}
+
+const table = (name: string) =>
+  new CreateTableCommand({
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }, { AttributeName: 'object_key', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }, { AttributeName: 'object_key', KeyType: 'RANGE' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+
+async function putItems(db: DynamoDBClient, count: number, prefix: string): Promise<number> {
+  const [, ms] = await timed(async () => {
+    for (let i = 0; i < count; i++) {
+      await db.send(new PutItemCommand({ TableName: 'bench', Item: { bucket: { S: 'b' }, object_key: { S: `${prefix}-${i}` }, size: { N: String(i) } } }));
+    }
+  });
+  return ms;
+}
+
+/** The same 1000 PutItem calls, the same SDK client, against dynalite on its own and through the sandbox's router. */
+async function routerOverhead(): Promise<void> {
+  const direct = scratch();
+  const server = dynalite({ path: join(direct, 'db'), createTableMs: 0 });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const directDb = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`, credentials });
+  await directDb.send(table('bench'));
+
+  const dataDir = scratch();
+  const sandbox = await startSandbox({ dataDir, port: 0 });
+  const clients = createClients({ region: 'us-east-1', endpoint: sandbox.endpoint, credentials });
+  await clients.dynamodb.send(table('bench'));
+
+  // Warm both paths, then alternate rounds so drift in the machine's load hits both alike.
+  await putItems(directDb, 100, 'warm');
+  await putItems(clients.dynamodb, 100, 'warm');
+  const directRounds: number[] = [];
+  const routedRounds: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    directRounds.push(await putItems(directDb, 1000, `r${round}`));
+    routedRounds.push(await putItems(clients.dynamodb, 1000, `r${round}`));
+  }
+  const d = median(directRounds);
+  const r = median(routedRounds);
+  report({ name: '1000 PutItem, dynalite alone (median of 3)', value: d, unit: 'ms' });
+  report({ name: '1000 PutItem, through the sandbox router (median of 3)', value: r, unit: 'ms' });
+  report({ name: '  router overhead over dynalite alone', value: ((r - d) / d) * 100, unit: '%', target: '< 20 %' });
+
+  await clients.s3.send(new CreateBucketCommand({ Bucket: 'bench-bucket' }));
+  const body = Buffer.alloc(1024, 0x61);
+  const [, s3ms] = await timed(async () => {
+    for (let i = 0; i < 1000; i++) await clients.s3.send(new PutObjectCommand({ Bucket: 'bench-bucket', Key: `objects/${i}.bin`, Body: body }));
+  });
+  report({ name: '1000 PutObject (1 KiB) through the sandbox router', value: s3ms, unit: 'ms' });
+
+  await sandbox.close();
+  await new Promise((r) => server.close(() => r(undefined)));
+  rmSync(direct, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The lab's pipeline as a learner would build it: bucket -> notification -> function -> table. */
+async function buildPipeline(clients: AwsClients): Promise<void> {
+  await clients.dynamodb.send(new CreateTableCommand({ ...table('upload_metadata').input }));
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  const role = await clients.iam.send(new CreateRoleCommand({ RoleName: 'bench-role', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  await clients.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'bench-role',
+      PolicyName: 'lab',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/upload_metadata' },
+          { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+        ],
+      }),
+    }),
+  );
+  const { zip, handler, runtime } = await buildHandlerZip();
+  await clients.lambda.send(
+    new CreateFunctionCommand({ FunctionName: 'bench-fn', Role: role.Role!.Arn!, Runtime: runtime, Handler: handler, Code: { ZipFile: zip }, Environment: { Variables: { TABLE_NAME: 'upload_metadata' } } }),
+  );
+  await waitUntilFunctionActiveV2({ client: clients.lambda, maxWaitTime: 30 }, { FunctionName: 'bench-fn' });
+  await clients.lambda.send(
+    new AddPermissionCommand({ FunctionName: 'bench-fn', StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: 'arn:aws:s3:::bench-pipeline' }),
+  );
+  await clients.s3.send(new CreateBucketCommand({ Bucket: 'bench-pipeline' }));
+  await clients.s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: 'bench-pipeline',
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          { LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench-fn', Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } } },
+        ],
+      },
+    }),
+  );
+}
+
+async function waitForItem(clients: AwsClients, key: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: 'upload_metadata', Key: { bucket: { S: 'bench-pipeline' }, object_key: { S: key } } }));
+    if (Item) return;
+    if (Date.now() > deadline) throw new Error(`item ${key} did not appear`);
+    await sleep(1);
+  }
+}
+
+async function pipeline(): Promise<void> {
+  const dataDir = scratch();
+  const sandbox = await startSandbox({ dataDir, port: 0 });
+  const clients = createClients({ region: 'us-east-1', endpoint: sandbox.endpoint, credentials });
+  await buildPipeline(clients);
+  await clients.s3.send(new PutObjectCommand({ Bucket: 'bench-pipeline', Key: 'incoming/warm-up.txt', Body: 'warm' }));
+  await waitForItem(clients, 'incoming/warm-up.txt');
+
+  const latencies: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const key = `incoming/latency-${i}.txt`;
+    const [, ms] = await timed(async () => {
+      await clients.s3.send(new PutObjectCommand({ Bucket: 'bench-pipeline', Key: key, Body: `upload ${i}` }));
+      await waitForItem(clients, key);
+    });
+    latencies.push(ms);
+  }
+  latencies.sort((a, b) => a - b);
+  report({ name: 'upload -> item latency, warm function, p50 (100 uploads)', value: percentile(latencies, 50), unit: 'ms', target: '< 50 ms' });
+  report({ name: 'upload -> item latency, warm function, p95 (100 uploads)', value: percentile(latencies, 95), unit: 'ms' });
+
+  const total = 500;
+  const [, ms] = await timed(async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        const i = next++;
+        await clients.s3.send(new PutObjectCommand({ Bucket: 'bench-pipeline', Key: `incoming/burst-${i}.txt`, Body: `burst ${i}` }));
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    for (let i = 0; i < total; i++) await waitForItem(clients, `incoming/burst-${i}.txt`);
+  });
+  report({ name: `pipeline throughput: ${total} uploads, 16 in flight, until every item exists`, value: total / (ms / 1000), unit: 'uploads/s', target: '>= 200 uploads/s' });
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function localCycle(): Promise<void> {
+  const home = scratch();
+  const env = { ...process.env, UPLOAD_LAB_HOME: home, NO_COLOR: '1' };
+  const step = (args: string[]) =>
+    timed(async () => {
+      execFileSync(process.execPath, [cli, ...args, '--local', '--yes'], { env, stdio: 'ignore' });
+    }).then(([, ms]) => ms);
+  const setup = await step(['setup']);
+  const verify = await step(['verify']);
+  const teardown = await step(['teardown']);
+  report({ name: 'setup --local (wall)', value: setup / 1000, unit: 's' });
+  report({ name: 'verify --local (wall)', value: verify / 1000, unit: 's' });
+  report({ name: 'teardown --local (wall)', value: teardown / 1000, unit: 's' });
+  report({ name: 'setup + verify + teardown --local (wall)', value: (setup + verify + teardown) / 1000, unit: 's', target: '< 3 s' });
+  rmSync(home, { recursive: true, force: true });
+}
+
+const sections: [string, () => Promise<void>][] = [
+  ['CLI start', helpStartTime],
+  ['Sandbox cold start', sandboxColdStart],
+  ['Router overhead', routerOverhead],
+  ['S3 -> Lambda -> DynamoDB pipeline', pipeline],
+  ['Local lab cycle', localCycle],
+];
+
+const only = process.argv.slice(2);
+for (const [name, run] of sections) {
+  if (only.length && !only.some((o) => name.toLowerCase().includes(o.toLowerCase()))) continue;
+  console.log(`\n## ${name}`);
+  try {
+    await run();
+  } catch (error) {
+    console.log(`  could not measure: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ZipArchive } from 'archiver';
+
+export interface HandlerZip {
+  zip: Buffer;
+  /** Base64 SHA-256 of `zip`, as Lambda reports it in CodeSha256: equal values mean the same code. */
+  codeSha256: string;
+  handler: string;
+  runtime: 'nodejs22.x';
+}
+
+// The compiled handler: tsc emits src/handler/*.ts next to this module's own folder.
+const HANDLER_DIR = new URL('../handler/', import.meta.url);
+const ENTRY_MODULE = 'index';
+
+// What the nodejs22.x runtime lets the code import without bundling it.
+const RUNTIME_PACKAGES = new Set(['@aws-sdk/client-dynamodb']);
+
+// Fixed entry metadata, so the same code always gives the same bytes: a rerun compares CodeSha256
+// with the deployed function's and skips an unchanged deploy. 1980-01-01 is the earliest time a zip
+// entry can hold; archiver writes it as UTC, so the machine's time zone does not matter.
+const ENTRY_DATE = new Date(Date.UTC(1980, 0, 1));
+const ENTRY_MODE = 0o644;
+
+/**
+ * The lab function's deployment package: the compiled handler modules, renamed `.mjs` so Lambda loads
+ * them as ES modules without a package.json (as the console's own Node.js template does).
+ */
+export async function buildHandlerZip(): Promise<HandlerZip> {
+  const modules = await handlerModules();
+  const archive = new ZipArchive({ zlib: { level: 9 } });
+  for (const [name, code] of [...modules].sort(([a], [b]) => a.localeCompare(b))) {
+    archive.append(code, { name: `${name}.mjs`, date: ENTRY_DATE, mode: ENTRY_MODE });
+  }
+  const finished = archive.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of archive) chunks.push(chunk as Buffer);
+  await finished;
+  const zip = Buffer.concat(chunks);
+  return {
+    zip,
+    codeSha256: createHash('sha256').update(zip).digest('base64'),
+    handler: `${ENTRY_MODULE}.handler`,
+    runtime: 'nodejs22.x',
+  };
+}
+
+/**
+ * The entry module and every local module it imports, by name, with their relative imports rewritten
+ * to the `.mjs` names. Refuses an import the Lambda runtime could not resolve, so a stray dependency
+ * fails the build here instead of the function's first invocation.
+ */
+async function handlerModules(): Promise<Map<string, string>> {
+  const modules = new Map<string, string>();
+  const pending = [ENTRY_MODULE];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (modules.has(name)) continue;
+    const compiled = await readFile(new URL(`${name}.js`, HANDLER_DIR), 'utf8');
+    const code = compiled.replace(IMPORT_SPECIFIER, (statement, quote: string, specifier: string) => {
+      const local = /^\.\/([\w-]+)\.js$/.exec(specifier);
+      if (local) {
+        pending.push(local[1]!);
+        return statement.replace(`${quote}${specifier}${quote}`, `${quote}./${local[1]}.mjs${quote}`);
+      }
+      if (specifier.startsWith('node:') || RUNTIME_PACKAGES.has(specifier)) return statement;
+      throw new Error(`src/handler/${name}.ts imports ${specifier}, which the Lambda runtime does not provide and the zip does not bundle.`);
+    });
+    modules.set(name, code);
+  }
+  return modules;
+}
+
+// `import ... from 'x'`, `export ... from 'x'`, `import 'x'` and `import('x')`, in code as tsc emits it.
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])([^'"]+)\1/g;
