@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { AwsError } from '../../aws-error.js';
+import { ACCOUNT_ID } from '../../http.js';
+import { JsonState } from '../../persist.js';
+import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './aws-managed.js';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface StoredRole {
+  name: string;
+  path: string;
+  roleId: string;
+  arn: string;
+  createdAt: number;
+  /** JSON text exactly as sent: IAM gives documents back as they were written. */
+  trustPolicy: string;
+  description?: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+  /** Inline policies, name -> JSON text, in the order they were put. */
+  inline: Record<string, string>;
+  /** ARNs of attached managed policies, in attach order. */
+  attached: string[];
+}
+
+export interface StoredPolicy {
+  name: string;
+  path: string;
+  arn: string;
+  policyId: string;
+  createdAt: number;
+  description?: string;
+  tags: Tag[];
+  /** Customer managed policies have one version here: CreatePolicyVersion is not served. */
+  document: string;
+}
+
+interface IamData {
+  /** Keyed by lowercased name: IAM names are unique regardless of case. */
+  roles: Record<string, StoredRole>;
+  /** Customer managed policies, keyed by ARN. */
+  policies: Record<string, StoredPolicy>;
+}
+
+/** A managed policy as attach/list/get see it, AWS's or the account's. */
+export type ManagedPolicyView = StoredPolicy & { awsManaged: boolean };
+
+/** AWS managed policies predate every sandbox; one fixed date keeps their answers stable. */
+const AWS_POLICY_DATE = Date.UTC(2015, 1, 6, 18, 40, 0);
+
+function awsView(policy: AwsManagedPolicy): ManagedPolicyView {
+  return { ...policy, createdAt: AWS_POLICY_DATE, tags: [], awsManaged: true };
+}
+
+/** IAM ids: a four-letter kind prefix and 17 characters of base32. */
+export function newEntityId(prefix: 'AROA' | 'ANPA'): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  return prefix + Array.from(randomBytes(17), (b) => alphabet[b % 32]).join('');
+}
+
+export function roleArn(path: string, name: string): string {
+  return `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`;
+}
+
+export function policyArn(path: string, name: string): string {
+  return `arn:aws:iam::${ACCOUNT_ID}:policy${path}${name}`;
+}
+
+/** IAM's state: roles and customer managed policies, kept as one JSON file in the data dir. */
+export class IamStore {
+  private readonly state: JsonState<IamData>;
+
+  constructor(dataDir: string) {
+    this.state = new JsonState<IamData>(join(dataDir, 'iam.json'), () => ({ roles: {}, policies: {} }));
+  }
+
+  get data(): IamData {
+    return this.state.data;
+  }
+
+  changed(): void {
+    this.state.changed();
+  }
+
+  flush(): void {
+    this.state.flush();
+  }
+
+  findRole(name: string): StoredRole | undefined {
+    return this.data.roles[name.toLowerCase()];
+  }
+
+  role(name: string): StoredRole {
+    const role = this.findRole(name);
+    if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
+    return role;
+  }
+
+  roles(): StoredRole[] {
+    return Object.values(this.data.roles);
+  }
+
+  addRole(role: StoredRole): void {
+    if (this.findRole(role.name)) throw new AwsError('EntityAlreadyExists', `Role with name ${role.name} already exists.`, 409);
+    this.data.roles[role.name.toLowerCase()] = role;
+    this.changed();
+  }
+
+  removeRole(name: string): void {
+    delete this.data.roles[name.toLowerCase()];
+    this.changed();
+  }
+
+  /** AWS's managed policy, or the account's; undefined for any other ARN. */
+  findPolicy(arn: string): ManagedPolicyView | undefined {
+    const aws = awsManagedPolicy(arn);
+    if (aws) return awsView(aws);
+    const own = this.data.policies[arn];
+    return own && { ...own, awsManaged: false };
+  }
+
+  awsPolicies(): ManagedPolicyView[] {
+    return AWS_MANAGED_POLICIES.map(awsView);
+  }
+
+  /** The account's own (customer managed) policies. */
+  policies(): ManagedPolicyView[] {
+    return Object.values(this.data.policies).map((p) => ({ ...p, awsManaged: false }));
+  }
+
+  addPolicy(policy: StoredPolicy): void {
+    if (this.data.policies[policy.arn]) {
+      throw new AwsError('EntityAlreadyExists', `A policy called ${policy.name} already exists. Duplicate names are not allowed.`, 409);
+    }
+    this.data.policies[policy.arn] = policy;
+    this.changed();
+  }
+
+  removePolicy(arn: string): void {
+    delete this.data.policies[arn];
+    this.changed();
+  }
+
+  /** How many roles have the policy attached (the sandbox has no users or groups). */
+  attachmentCount(arn: string): number {
+    return this.roles().filter((r) => r.attached.includes(arn)).length;
+  }
+}
