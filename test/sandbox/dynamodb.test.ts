@@ -9,6 +9,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
@@ -125,9 +126,14 @@ describe('DynamoDB (dynalite) against recorded AWS answers', () => {
 describe('DynamoDB state across a restart', () => {
   it('keeps tables and items when the sandbox restarts on the same data dir', async () => {
     const first = await startTestSandbox();
-    await first.clients.dynamodb.send(keyOnly('persisted'));
-    await first.clients.dynamodb.send(new PutItemCommand({ TableName: 'persisted', Item: { id: { S: 'kept' } } }));
-    await first.stop(true);
+    try {
+      await first.clients.dynamodb.send(keyOnly('persisted'));
+      // As on AWS, a new table is CREATING until it is not: wait, rather than race the status change.
+      await waitUntilTableExists({ client: first.clients.dynamodb, maxWaitTime: 10, minDelay: 0.05 }, { TableName: 'persisted' });
+      await first.clients.dynamodb.send(new PutItemCommand({ TableName: 'persisted', Item: { id: { S: 'kept' } } }));
+    } finally {
+      await first.stop(true);
+    }
     const second = await startTestSandbox({ dataDir: first.dataDir });
     try {
       const got = await second.clients.dynamodb.send(new GetItemCommand({ TableName: 'persisted', Key: { id: { S: 'kept' } } }));
