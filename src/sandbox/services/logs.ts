@@ -1,17 +1,59 @@
+import { join } from 'node:path';
 import { AwsError } from '../aws-error.js';
+import { header, type SandboxRequest } from '../http.js';
+import { jsonResponse, targetOperation } from '../protocols/json.js';
 import type { LogsApi, Service, World } from '../world.js';
+import { eventOperations } from './logs/events.js';
+import { groupOperations } from './logs/groups.js';
+import type { LogsOperation } from './logs/operation.js';
+import { Params } from './logs/params.js';
+import { LogStore } from './logs/store.js';
+import { streamOperations } from './logs/streams.js';
+import { tagOperations } from './logs/tags.js';
 
-// PLACEHOLDER: being built; answers every request with NotImplemented.
-export function createLogsService(_world: World): { service: Service; api: LogsApi } {
-  const missing = (): never => {
-    throw new Error('logs: not implemented yet');
-  };
+const TARGET_PREFIX = 'Logs_20140328';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+const operations = new Map<string, LogsOperation>(
+  Object.entries({ ...groupOperations, ...streamOperations, ...eventOperations, ...tagOperations }),
+);
+
+/**
+ * AWS reads the protocol from the content type: with any other, it cannot even find the operation.
+ * (AWS answers that with a bare XML `<UnknownOperationException/>`; the sandbox keeps to JSON and says why.)
+ */
+function checkContentType(req: SandboxRequest): void {
+  const type = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== CONTENT_TYPE) {
+    throw new AwsError('UnknownOperationException', `CloudWatch Logs takes requests of content type ${CONTENT_TYPE}, not ${type ?? '(none)'}.`);
+  }
+}
+
+/**
+ * CloudWatch Logs (AWS JSON 1.1): log groups, streams and events, regional, kept in
+ * `<dataDir>/logs.json`. The Lambda runtime writes function output through `api.write`.
+ */
+export function createLogsService(world: World): { service: Service; api: LogsApi } {
+  const store = new LogStore(join(world.options.dataDir, 'logs.json'));
   return {
     service: {
-      async handle() {
-        throw new AwsError('NotImplemented', 'logs is not implemented yet', 501);
+      async handle(req) {
+        checkContentType(req);
+        const target = header(req, 'x-amz-target');
+        const operation = targetOperation(target, TARGET_PREFIX);
+        const run = operation === undefined ? undefined : operations.get(operation);
+        if (operation === undefined || !run) {
+          throw new AwsError(
+            'UnknownOperationException',
+            `X-Amz-Target ${target ?? '(none)'} names no operation of the sandbox's CloudWatch Logs; it serves ${[...operations.keys()].join(', ')}.`,
+          );
+        }
+        return jsonResponse(run({ req, operation, params: Params.parse(req.body), store, world, now: Date.now() }));
       },
+      flush: () => store.flush(),
     },
-    api: new Proxy({}, { get: () => missing }) as LogsApi,
+    api: {
+      write: (region, group, stream, events) => store.write(region, group, stream, events, Date.now()),
+    },
   };
 }

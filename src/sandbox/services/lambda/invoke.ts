@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { isAwsError } from '../../aws-error.js';
+import { isRoleAllowed } from '../../enforce.js';
+import { ACCOUNT_ID } from '../../http.js';
+import type { World } from '../../world.js';
+import { prepareTaskRoot, runtimeDir, sdkNodeModules } from './code.js';
+import { Environment, runtimeVariables, type LogLine, type Outcome } from './environment.js';
+import { hexOfSha, type FunctionRecord, type FunctionStore } from './functions.js';
+import { endLine, initReportLine, initStartLine, logStreamName, reportLine, startLine, timeoutLine, timeoutMessage, type ReportFields } from './log-format.js';
+import { functionArn, logGroupOf } from './names.js';
+import { EnvironmentPool } from './pool.js';
+import type { ErrorPayload } from './protocol.js';
+import { isRunnable, RUNNABLE_RUNTIMES, runtimeVersion, runtimeVersionArn } from './runtimes.js';
+import { invalidParameter } from './validation.js';
+
+export interface InvocationResult {
+  /** The response payload, JSON text. */
+  payload: string;
+  /** `Unhandled` when the function failed (error, timeout, crash). */
+  functionError?: 'Unhandled';
+  /** This invocation's log, START to REPORT: what `LogType: Tail` returns the end of. */
+  log: string[];
+}
+
+/** Runs invocations: picks or starts an environment, enforces the timeout, writes the function's log. */
+export class Invoker {
+  private readonly pool = new EnvironmentPool();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly world: World, private readonly store: FunctionStore) {}
+
+  async invoke(record: FunctionRecord, payload: string, requestId: string = randomUUID()): Promise<InvocationResult> {
+    if (!isRunnable(record.runtime)) return this.unrunnable(record, requestId);
+    const key = `${record.region}/${record.name}`;
+    const { env, cold } = await this.pool.acquire(key, record.deployment, () => this.startEnvironment(record));
+    try {
+      if (env.initError) return this.initFailure(record, env, requestId);
+      const started = performance.now();
+      const { outcome, lines } = await env.invoke(
+        { requestId, payload, deadline: Date.now() + record.timeout * 1000, invokedFunctionArn: functionArn(record.region, record.name) },
+        record.timeout * 1000,
+      );
+      const report: ReportFields = {
+        requestId,
+        durationMs: performance.now() - started,
+        memorySize: record.memorySize,
+        maxMemoryUsedMb: 'memoryMb' in outcome ? outcome.memoryMb : 0,
+        ...(cold ? { initMs: env.initMs! } : {}),
+      };
+      return this.finish(record, env.streamName, requestId, outcome, lines, report);
+    } finally {
+      this.pool.release(key, env, this.store.get(record.region, record.name)?.deployment);
+    }
+  }
+
+  /**
+   * An asynchronous invocation (`Event`, or an S3 notification): queued, and retried twice on error
+   * with the configured delays, keeping its request id, as Lambda does.
+   */
+  invokeAsync(region: string, name: string, payload: string): void {
+    const requestId = randomUUID();
+    const attempt = async (retry: number): Promise<void> => {
+      const record = this.store.get(region, name);
+      if (this.closed || !record) return;
+      // Lambda holds queued events until the function is Active.
+      if (record.state === 'Pending') return this.later(Math.max(1, (record.settlesAt ?? Date.now()) - Date.now()), () => attempt(retry));
+      let failed: boolean;
+      try {
+        failed = (await this.invoke(record, payload, requestId)).functionError !== undefined;
+      } catch (error) {
+        console.error(`[sandbox] lambda: asynchronous invocation ${requestId} of ${name} failed: ${isAwsError(error) ? error.message : String(error)}`);
+        failed = true;
+      }
+      const delay = this.world.options.asyncRetryDelaysMs[retry];
+      if (failed && delay !== undefined) this.later(delay, () => attempt(retry + 1));
+    };
+    void attempt(0);
+  }
+
+  /** Stops the warm environments of a function that changed (or, without `deployment`, was deleted). */
+  retire(record: FunctionRecord, deployment?: string): void {
+    this.pool.retire(`${record.region}/${record.name}`, deployment);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.pool.closeAll();
+  }
+
+  private later(ms: number, run: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private async startEnvironment(record: FunctionRecord): Promise<Environment> {
+    const role = this.world.iam.roleByArn(record.role);
+    if (!role) throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
+    const hex = hexOfSha(record.codeSha256);
+    const taskRoot = prepareTaskRoot(runtimeDir(this.world.options.dataDir, record.region, record.name), hex, () => this.store.readCode(record.codeSha256));
+    const credentials = this.world.sessions.issue(role.name, role.roleId, record.name);
+    const streamName = logStreamName();
+    const variables = {
+      ...record.environment,
+      ...runtimeVariables({
+        region: record.region,
+        functionName: record.name,
+        memorySize: record.memorySize,
+        runtime: record.runtime,
+        handler: record.handler,
+        taskRoot,
+        logGroup: logGroupOf(record.name),
+        logStream: streamName,
+        sdkNodeModules: sdkNodeModules(),
+        endpoint: this.world.endpoint,
+        credentials,
+      }),
+    };
+    const initStart = { timestamp: Date.now(), message: initStartLine(runtimeVersion(record.runtime), runtimeVersionArn(record.region, record.runtime)) };
+    const env = await Environment.start({
+      streamName,
+      deployment: record.deployment,
+      variables,
+      cwd: taskRoot,
+      stray: (line) => this.writeLog(record, streamName, [line]),
+    });
+    env.onExit(() => this.world.sessions.revoke(credentials.accessKeyId));
+    this.writeLog(record, streamName, [initStart, ...env.initLines]);
+    return env;
+  }
+
+  private initFailure(record: FunctionRecord, env: Environment, requestId: string): InvocationResult {
+    const error = env.initError!;
+    const lines = [
+      line(initReportLine(env.initMs ?? 0, error.errorType)),
+      line(startLine(requestId)),
+      line(endLine(requestId)),
+      line(reportLine({ requestId, durationMs: 0, memorySize: record.memorySize, maxMemoryUsedMb: 0, status: 'error', errorType: error.errorType })),
+    ];
+    this.writeLog(record, env.streamName, lines);
+    return { payload: JSON.stringify(error), functionError: 'Unhandled', log: lines.slice(1).map((l) => l.message) };
+  }
+
+  /** Python, Java, ... cannot run here: the invocation fails, saying so in the payload and the log. */
+  private unrunnable(record: FunctionRecord, requestId: string): InvocationResult {
+    const error: ErrorPayload = {
+      errorType: 'Runtime.Unavailable',
+      errorMessage: `The upload-lab sandbox runs only Node.js functions (${RUNNABLE_RUNTIMES.join(', ')}) on the host's own node; ${record.runtime} cannot run here. Deploy a Node.js handler, or run this function on AWS.`,
+    };
+    const lines = [startLine(requestId), `${error.errorMessage}\n`, endLine(requestId), reportLine({ requestId, durationMs: 0, memorySize: record.memorySize, maxMemoryUsedMb: 0, status: 'error', errorType: error.errorType })].map(line);
+    this.writeLog(record, logStreamName(), lines);
+    return { payload: JSON.stringify(error), functionError: 'Unhandled', log: lines.map((l) => l.message) };
+  }
+
+  private finish(record: FunctionRecord, stream: string, requestId: string, outcome: Outcome, output: LogLine[], report: ReportFields): InvocationResult {
+    const lines = [{ timestamp: output[0]?.timestamp ?? Date.now(), message: startLine(requestId) }, ...output];
+    let payload: string;
+    let failed = true;
+    const after: LogLine[] = [];
+    switch (outcome.kind) {
+      case 'result':
+        payload = outcome.payload;
+        failed = false;
+        break;
+      case 'error':
+        payload = JSON.stringify(outcome.error);
+        break;
+      case 'timeout':
+        payload = JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: timeoutMessage(requestId, record.timeout) });
+        report.status = 'timeout';
+        after.push(line(timeoutLine(requestId, record.timeout)));
+        break;
+      case 'exit': {
+        const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: ${outcome.reason}`;
+        payload = JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage });
+        lines.push(line(`${errorMessage}\n`), line('Runtime.ExitError\n'));
+        Object.assign(report, { status: 'error', errorType: 'Runtime.ExitError' });
+        break;
+      }
+    }
+    lines.push(line(endLine(requestId)), line(reportLine(report)), ...after);
+    this.writeLog(record, stream, lines);
+    return { payload, ...(failed ? { functionError: 'Unhandled' as const } : {}), log: lines.map((l) => l.message) };
+  }
+
+  /**
+   * Writes to `/aws/lambda/<name>` as Lambda does, with the function's role: a role that may not
+   * create the group and stream and put events there leaves no log, and the function runs anyway.
+   */
+  private writeLog(record: FunctionRecord, stream: string, lines: LogLine[]): void {
+    if (!lines.length) return;
+    const group = logGroupOf(record.name);
+    try {
+      const role = this.world.iam.roleByArn(record.role);
+      const groupArn = `arn:aws:logs:${record.region}:${ACCOUNT_ID}:log-group:${group}`;
+      const streamArn = `${groupArn}:log-stream:${stream}`;
+      const allowed =
+        role !== undefined &&
+        isRoleAllowed(this.world, role.name, 'logs:CreateLogGroup', `${groupArn}:*`) &&
+        isRoleAllowed(this.world, role.name, 'logs:CreateLogStream', streamArn) &&
+        isRoleAllowed(this.world, role.name, 'logs:PutLogEvents', streamArn);
+      if (allowed) this.world.logs.write(record.region, group, stream, lines);
+    } catch (error) {
+      // The log is a side channel: failing to write it must not fail the invocation.
+      console.error(`[sandbox] lambda: could not write the log of ${record.name}:`, error);
+    }
+  }
+}
+
+function line(message: string): LogLine {
+  return { timestamp: Date.now(), message };
+}

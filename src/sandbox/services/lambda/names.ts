@@ -1,0 +1,55 @@
+import { AwsError } from '../../aws-error.js';
+import { ACCOUNT_ID } from '../../http.js';
+
+/** The only version the sandbox has: it does not publish versions or aliases. */
+export const LATEST = '$LATEST';
+
+export function functionArn(region: string, name: string): string {
+  return `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
+}
+
+export function logGroupOf(name: string): string {
+  return `/aws/lambda/${name}`;
+}
+
+/** A function as the caller named it, reduced to what identifies it. */
+export interface FunctionRef {
+  name: string;
+  /** Set when the caller gave one (`name:qualifier` or `?Qualifier=`). */
+  qualifier?: string;
+}
+
+// Lambda's own pattern for FunctionName: a name, a partial ARN (`123456789012:function:name`) or a full ARN,
+// each optionally qualified.
+const FUNCTION_NAME_PATTERN =
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
+const FUNCTION_NAME = new RegExp(`^${FUNCTION_NAME_PATTERN}$`);
+
+/** Lambda's wording for one failed constraint; several are joined by `validationError`. */
+export function constraint(value: unknown, field: string, rule: string): string {
+  return `Value '${String(value)}' at '${field}' failed to satisfy constraint: ${rule}`;
+}
+
+export function validationError(problems: string[]): AwsError {
+  const count = `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected`;
+  return new AwsError('ValidationException', `${count}: ${problems.join('; ')}`, 400, { lowercaseMessage: true });
+}
+
+export function functionNameProblem(value: string, field = 'functionName'): string | undefined {
+  if (value.length > 140) return constraint(value, field, 'Member must have length less than or equal to 140');
+  if (!FUNCTION_NAME.test(value)) return constraint(value, field, `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`);
+  return undefined;
+}
+
+/**
+ * Reads a FunctionName path parameter the way Lambda does: `my-fn`, `my-fn:$LATEST`,
+ * `000000000000:function:my-fn`, or the full ARN; a `?Qualifier=` may qualify it too.
+ */
+export function parseFunctionRef(raw: string, queryQualifier: string | null): FunctionRef {
+  const problem = functionNameProblem(raw);
+  if (problem) throw validationError([problem]);
+  const match = FUNCTION_NAME.exec(raw)!;
+  const name = match[7]!;
+  const qualifier = match[9] ?? queryQualifier ?? undefined;
+  return qualifier === undefined ? { name } : { name, qualifier };
+}

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { buildHandlerZip } from '../../src/deploy/zip.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const run = promisify(execFile);
+
+/**
+ * The official AWS CLI is a client we did not write: driving the sandbox with it catches wire-format
+ * mistakes that our own SDK-based tests would share with the code under test. Version 1 (the machine's
+ * `aws`) honours AWS_ENDPOINT_URL; Debian's v2 at /usr/bin/aws needs --endpoint-url on every call.
+ */
+interface AwsCli {
+  name: string;
+  bin: string;
+  endpointArgs(endpoint: string): string[];
+  endpointEnv(endpoint: string): Record<string, string>;
+}
+
+async function versionOf(bin: string): Promise<string | undefined> {
+  try {
+    const { stdout, stderr } = await run(bin, ['--version'], { env: { ...process.env, AWS_PAGER: '' } });
+    return (stdout + stderr).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function findClis(): Promise<{ clis: AwsCli[]; missing: string[] }> {
+  const clis: AwsCli[] = [];
+  const missing: string[] = [];
+  const paths = (process.env.PATH ?? '').split(':').map((dir) => join(dir, 'aws'));
+  let v1: string | undefined;
+  for (const candidate of paths) {
+    if ((await versionOf(candidate))?.startsWith('aws-cli/1.')) {
+      v1 = candidate;
+      break;
+    }
+  }
+  if (v1) clis.push({ name: 'v1', bin: v1, endpointArgs: () => [], endpointEnv: (e) => ({ AWS_ENDPOINT_URL: e }) });
+  else missing.push('AWS CLI v1 (`aws` on PATH)');
+  if ((await versionOf('/usr/bin/aws'))?.startsWith('aws-cli/2.')) {
+    clis.push({ name: 'v2', bin: '/usr/bin/aws', endpointArgs: (e) => ['--endpoint-url', e], endpointEnv: () => ({}) });
+  } else missing.push('AWS CLI v2 (/usr/bin/aws, Debian package awscli)');
+  return { clis, missing };
+}
+
+const { clis, missing } = await findClis();
+
+for (const name of missing) {
+  it(`AWS CLI interop: ${name}`, { skip: `${name} is not installed; .ci/run installs it` }, () => {});
+}
+
+for (const cli of clis) {
+  describe(`the lab built with the AWS CLI ${cli.name}`, () => {
+    let t: TestSandbox;
+    let work: string;
+    let home: string;
+    const table = 'upload_metadata';
+    const bucket = `cli-${cli.name}-lab-bucket`;
+    const role = `cli-${cli.name}-role`;
+    const fn = `cli-${cli.name}-fn`;
+
+    async function aws(...args: string[]): Promise<Record<string, unknown>> {
+      const { stdout } = await run(cli.bin, [...cli.endpointArgs(t.endpoint), '--output', 'json', ...args], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_REGION: 'us-east-1',
+          AWS_PAGER: '',
+          ...cli.endpointEnv(t.endpoint),
+        },
+      });
+      return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+    }
+
+    before(async () => {
+      t = await startTestSandbox();
+      work = mkdtempSync(join(tmpdir(), 'upload-lab-cli-'));
+      home = join(work, 'home');
+    });
+    after(async () => {
+      await t.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('knows who it is', async () => {
+      const me = await aws('sts', 'get-caller-identity');
+      assert.equal(me.Account, '000000000000');
+    });
+
+    it('creates the table', async () => {
+      const created = await aws(
+        'dynamodb', 'create-table', '--table-name', table,
+        '--attribute-definitions', 'AttributeName=bucket,AttributeType=S', 'AttributeName=object_key,AttributeType=S',
+        '--key-schema', 'AttributeName=bucket,KeyType=HASH', 'AttributeName=object_key,KeyType=RANGE',
+        '--billing-mode', 'PAY_PER_REQUEST',
+      );
+      assert.equal((created.TableDescription as { TableName: string }).TableName, table);
+      const described = await aws('dynamodb', 'describe-table', '--table-name', table);
+      assert.equal((described.Table as { TableStatus: string }).TableStatus, 'ACTIVE');
+    });
+
+    it('creates a role with an inline policy', async () => {
+      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+      const created = await aws('iam', 'create-role', '--role-name', role, '--assume-role-policy-document', JSON.stringify(trust));
+      assert.equal((created.Role as { Arn: string }).Arn, `arn:aws:iam::000000000000:role/${role}`);
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: `arn:aws:dynamodb:us-east-1:000000000000:table/${table}` },
+          { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+        ],
+      };
+      await aws('iam', 'put-role-policy', '--role-name', role, '--policy-name', 'lab', '--policy-document', JSON.stringify(policy));
+      const read = await aws('iam', 'get-role-policy', '--role-name', role, '--policy-name', 'lab');
+      assert.deepEqual(read.PolicyDocument, policy);
+      const listed = await aws('iam', 'list-role-policies', '--role-name', role);
+      assert.deepEqual(listed.PolicyNames, ['lab']);
+    });
+
+    it('deploys the lab function and lets S3 invoke it', async () => {
+      const { zip, handler, runtime } = await buildHandlerZip();
+      const zipFile = join(work, 'function.zip');
+      writeFileSync(zipFile, zip);
+      await aws(
+        'lambda', 'create-function', '--function-name', fn, '--runtime', runtime, '--handler', handler,
+        '--role', `arn:aws:iam::000000000000:role/${role}`, '--zip-file', `fileb://${zipFile}`,
+        '--environment', `Variables={TABLE_NAME=${table}}`,
+      );
+      await aws('lambda', 'wait', 'function-active-v2', '--function-name', fn);
+      const config = await aws('lambda', 'get-function-configuration', '--function-name', fn);
+      assert.equal(config.State, 'Active');
+      assert.deepEqual((config.Environment as { Variables: object }).Variables, { TABLE_NAME: table });
+      await aws(
+        'lambda', 'add-permission', '--function-name', fn, '--statement-id', 's3-invoke', '--action', 'lambda:InvokeFunction',
+        '--principal', 's3.amazonaws.com', '--source-arn', `arn:aws:s3:::${bucket}`, '--source-account', '000000000000',
+      );
+      const policy = await aws('lambda', 'get-policy', '--function-name', fn);
+      assert.match(String(policy.Policy), /s3\.amazonaws\.com/);
+    });
+
+    it('creates the bucket with a notification rule on incoming/', async () => {
+      await aws('s3api', 'create-bucket', '--bucket', bucket);
+      const config = {
+        LambdaFunctionConfigurations: [
+          {
+            Id: 'lab-rule',
+            LambdaFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn}`,
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+          },
+        ],
+      };
+      await aws('s3api', 'put-bucket-notification-configuration', '--bucket', bucket, '--notification-configuration', JSON.stringify(config));
+      const read = await aws('s3api', 'get-bucket-notification-configuration', '--bucket', bucket);
+      const rules = read.LambdaFunctionConfigurations as { Id: string; Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[];
+      assert.equal(rules.length, 1);
+      assert.equal(rules[0]!.Id, 'lab-rule');
+      assert.deepEqual(rules[0]!.Filter.Key.FilterRules, [{ Name: 'Prefix', Value: 'incoming/' }]);
+    });
+
+    it('puts and lists objects, and the upload reaches the table and the logs', async () => {
+      const file = join(work, 'notes.txt');
+      writeFileSync(file, 'hello from the AWS CLI\n');
+      await aws('s3api', 'put-object', '--bucket', bucket, '--key', 'incoming/notes.txt', '--body', file);
+      await aws('s3api', 'put-object', '--bucket', bucket, '--key', 'elsewhere/ignored.txt', '--body', file);
+      const listed = await aws('s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', 'incoming/');
+      assert.deepEqual((listed.Contents as { Key: string }[]).map((o) => o.Key), ['incoming/notes.txt']);
+
+      const group = `/aws/lambda/${fn}`;
+      let found: { message: string }[] = [];
+      for (let attempt = 0; attempt < 100 && found.length === 0; attempt++) {
+        const groups = await aws('logs', 'describe-log-groups', '--log-group-name-prefix', group);
+        if ((groups.logGroups as unknown[]).length > 0) {
+          const events = await aws('logs', 'filter-log-events', '--log-group-name', group, '--filter-pattern', '"Saved metadata"');
+          found = events.events as { message: string }[];
+        }
+        if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(found.length, 1, 'one "Saved metadata" line, for incoming/ only');
+      assert.match(found[0]!.message, new RegExp(`Saved metadata for ${bucket}/incoming/notes\\.txt`));
+
+      const item = await aws('dynamodb', 'get-item', '--table-name', table, '--key', JSON.stringify({ bucket: { S: bucket }, object_key: { S: 'incoming/notes.txt' } }));
+      const saved = item.Item as Record<string, Record<string, string>>;
+      assert.equal(saved.size!.N, String('hello from the AWS CLI\n'.length));
+      assert.equal(saved.event_name!.S, 'ObjectCreated:Put');
+    });
+  });
+}
