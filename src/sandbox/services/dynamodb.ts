@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import dynalite from 'dynalite';
+import { AwsError } from '../aws-error.js';
 import { authorize } from '../enforce.js';
 import { ACCOUNT_ID, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Service, World } from '../world.js';
@@ -37,6 +39,7 @@ export function createDynamoDbService(world: World): Service {
 
   return {
     async handle(req) {
+      assertJsonObject(req.body);
       if (req.caller.kind === 'role') {
         const tables = tablesOf(req.body);
         const resources = tables.length ? tables.map((t) => `arn:aws:dynamodb:${req.region}:${ACCOUNT_ID}:table/${t}`) : ['*'];
@@ -51,6 +54,23 @@ export function createDynamoDbService(world: World): Service {
       stores.clear();
     },
   };
+}
+
+/**
+ * dynalite takes any JSON for a body and reads fields off it, so `[[…]]` would be a valid ListTables;
+ * DynamoDB wants an object. (Unparseable JSON is left to dynalite, which answers as DynamoDB does.)
+ */
+function assertJsonObject(body: Buffer): void {
+  if (body.length === 0) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400);
+  }
 }
 
 function socketPath(): string {
@@ -104,7 +124,12 @@ function alignWithAws(operation: string, requestBody: Buffer, answer: SandboxRes
     const { TableName } = JSON.parse(requestBody.toString('utf8')) as { TableName?: string };
     body.message = `Table already exists: ${TableName}`;
   }
-  return { ...answer, body: JSON.stringify(body) };
+  return withBody(answer, JSON.stringify(body));
+}
+
+/** DynamoDB signs every answer's bytes with `x-amz-crc32`, and botocore checks it: a changed body needs a new one. */
+function withBody(answer: SandboxResponse, body: string): SandboxResponse {
+  return { ...answer, headers: { ...answer.headers, 'x-amz-crc32': String(crc32(body)) }, body };
 }
 
 /**
@@ -124,7 +149,7 @@ async function withOldItemOnConditionFailure(listener: RequestListener, req: San
   }
   const { Item } = await call('GetItem', { TableName: request.TableName, Key: key });
   if (!Item) return answer;
-  return { ...answer, body: JSON.stringify({ ...(JSON.parse(String(answer.body)) as object), Item }) };
+  return withBody(answer, JSON.stringify({ ...(JSON.parse(String(answer.body)) as object), Item }));
 }
 
 function replay(listener: RequestListener, req: SandboxRequest): Promise<SandboxResponse> {

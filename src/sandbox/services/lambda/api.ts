@@ -288,7 +288,7 @@ export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker):
       if (route.method !== req.method) continue;
       const match = route.path.exec(req.rawPath);
       if (!match) continue;
-      const params = match.slice(1).map((p) => decodeURIComponent(p));
+      const params = match.slice(1).map(decodePathParameter);
       authorize(world, req, `lambda:${route.action}`, resourceOf(req, route.action, params[0]));
       return route.run(req, params);
     }
@@ -300,6 +300,15 @@ export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker):
     const hex = /^([0-9a-f]{64})\.zip$/.exec(file)?.[1];
     if (!hex || !store.usesCode(hex)) throw notFound('The resource you requested does not exist.');
     return { status: 200, headers: { 'content-type': 'application/zip' }, body: store.readCodeHex(hex) };
+  }
+}
+
+/** A broken percent-escape in a path is the client's fault, as AWS answers it: not a crash. */
+function decodePathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AwsError('ValidationException', `1 validation error detected: Value '${raw}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`, 400);
   }
 }
 
