@@ -25,5 +25,5 @@ export interface Figure {
 
 export function formatFigure(f: Figure): string {
   const value = f.unit === 'ms' || f.unit === 's' ? f.value.toFixed(f.unit === 's' ? 2 : 1) : f.value.toFixed(f.unit === '%' ? 1 : 0);
-  return `${f.name.padEnd(58)} ${value.padStart(9)} ${f.unit.padEnd(9)}${f.target ? `target ${f.target}` : ''}`;
+  return `${f.name.padEnd(66)} ${value.padStart(9)} ${f.unit.padEnd(10)} ${f.target ? `target ${f.target}` : ''}`.trimEnd();
 }
