@@ -18,6 +18,18 @@ const BUCKET = 'pipeline-bucket';
 const ACCOUNT = '000000000000';
 const tableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${TABLE}`;
 
+async function createLabTable(t: TestSandbox): Promise<void> {
+  await t.clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }, { AttributeName: 'object_key', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }, { AttributeName: 'object_key', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await waitUntilTableExists({ client: t.clients.dynamodb, maxWaitTime: 10, minDelay: 0.05 }, { TableName: TABLE });
+}
+
 async function deployLabFunction(t: TestSandbox, name: string, role: string, prefix: string): Promise<void> {
   const { zip, handler, runtime } = await buildHandlerZip();
   await t.clients.lambda.send(
@@ -55,15 +67,7 @@ describe('upload -> S3 event -> Lambda -> DynamoDB, in the sandbox', () => {
 
   before(async () => {
     t = await startTestSandbox();
-    await t.clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }, { AttributeName: 'object_key', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }, { AttributeName: 'object_key', KeyType: 'RANGE' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await waitUntilTableExists({ client: t.clients.dynamodb, maxWaitTime: 10, minDelay: 0.05 }, { TableName: TABLE });
+    await createLabTable(t);
     const labRole = await createRole(t.clients, 'pipeline-role', { extra: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn }] });
     // The classic mistake: the role has the logs grants but not dynamodb:PutItem.
     const deniedRole = await createRole(t.clients, 'pipeline-no-putitem-role');
@@ -155,15 +159,7 @@ describe('S3 delivery switches with the real handler', () => {
   it('duplicate delivery: the item is written once, the second delivery is skipped', async () => {
     const t = await startTestSandbox({ duplicateEvents: true });
     try {
-      await t.clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }, { AttributeName: 'object_key', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }, { AttributeName: 'object_key', KeyType: 'RANGE' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists({ client: t.clients.dynamodb, maxWaitTime: 10, minDelay: 0.05 }, { TableName: TABLE });
+      await createLabTable(t);
       const role = await createRole(t.clients, 'dup-role', { extra: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn }] });
       await deployLabFunction(t, 'dup-fn', role, 'incoming/');
       await t.clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
