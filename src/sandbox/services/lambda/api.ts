@@ -168,12 +168,7 @@ export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker):
     check.require('Role', 'role');
     check.require('Code', 'code');
     const rawName = check.string('FunctionName', 'functionName');
-    const role = check.string('Role', 'role', { pattern: ROLE_PATTERN, patternText: ROLE_PATTERN_TEXT });
-    const runtime = check.string('Runtime', 'runtime');
-    const handler = check.string('Handler', 'handler', { max: 128, pattern: HANDLER_PATTERN, patternText: '[^\\s]+' });
-    const description = check.string('Description', 'description', { max: 256 });
-    const timeout = check.integer('Timeout', 'timeout', 1, 900);
-    const memorySize = check.integer('MemorySize', 'memorySize', 128, 10240);
+    const { role, runtime, handler, description, timeout, memorySize } = readConfigurationFields(check);
     const tags = check.stringMap('Tags');
     const nameProblem = rawName === undefined ? undefined : functionNameProblem(rawName);
     check.done();
@@ -211,12 +206,7 @@ export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker):
   function updateConfiguration(req: SandboxRequest, record: FunctionRecord): SandboxResponse {
     const body = jsonBody(req);
     const check = new FieldCheck(body);
-    const role = check.string('Role', 'role', { pattern: ROLE_PATTERN, patternText: ROLE_PATTERN_TEXT });
-    const runtime = check.string('Runtime', 'runtime');
-    const handler = check.string('Handler', 'handler', { max: 128, pattern: HANDLER_PATTERN, patternText: '[^\\s]+' });
-    const description = check.string('Description', 'description', { max: 256 });
-    const timeout = check.integer('Timeout', 'timeout', 1, 900);
-    const memorySize = check.integer('MemorySize', 'memorySize', 128, 10240);
+    const { role, runtime, handler, description, timeout, memorySize } = readConfigurationFields(check);
     check.done();
     checkRuntime(runtime);
     const environment = readEnvironment(body.Environment);
@@ -301,6 +291,18 @@ export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker):
     if (!hex || !store.usesCode(hex)) throw notFound('The resource you requested does not exist.');
     return { status: 200, headers: { 'content-type': 'application/zip' }, body: store.readCodeHex(hex) };
   }
+}
+
+/** The configuration fields CreateFunction and UpdateFunctionConfiguration share, with Lambda's limits. */
+function readConfigurationFields(check: FieldCheck) {
+  return {
+    role: check.string('Role', 'role', { pattern: ROLE_PATTERN, patternText: ROLE_PATTERN_TEXT }),
+    runtime: check.string('Runtime', 'runtime'),
+    handler: check.string('Handler', 'handler', { max: 128, pattern: HANDLER_PATTERN, patternText: '[^\\s]+' }),
+    description: check.string('Description', 'description', { max: 256 }),
+    timeout: check.integer('Timeout', 'timeout', 1, 900),
+    memorySize: check.integer('MemorySize', 'memorySize', 128, 10240),
+  };
 }
 
 /** A broken percent-escape in a path is the client's fault, as AWS answers it: not a crash. */
