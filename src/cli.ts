@@ -1,2 +1,116 @@
 #!/usr/bin/env node
-console.log("hi");
+// The entry point stays tiny: commander only. Each command's module, and with it the AWS SDK and the
+// sandbox, loads inside its action, so `upload-lab --help` starts in tens of milliseconds.
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandIO } from './commands/run-command.js';
+
+// `upload-lab verify | head` closes our stdout early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
+const io: CommandIO = {
+  out: process.stdout,
+  err: process.stderr,
+  env: process.env,
+  confirm: process.stdin.isTTY && process.stdout.isTTY ? askYesNo : undefined,
+};
+
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+/** The options setup, verify and teardown share (DESIGN.md's interface contract). */
+function labCommand(program: Command, name: string, description: string, examples: string[]): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--local', 'use the built-in sandbox (started in this process, or the `upload-lab sandbox` already running)')
+    .option('--data-dir <dir>', 'the sandbox data dir for --local (default: ~/.upload-lab/sandbox)')
+    .option('--endpoint-url <url>', 'use an AWS-compatible endpoint, e.g. http://127.0.0.1:4566')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, else your profile\'s region)')
+    .option('--profile <name>', 'named profile from ~/.aws/config (default: the default credential chain)')
+    .option('--bucket <name>', 'the S3 bucket (default: upload-lab-<account>-<region>)')
+    .option('--table <name>', 'the DynamoDB table (default: upload_metadata)')
+    .option('--function <name>', 'the Lambda function (default: upload-lab-metadata)')
+    .option('--timeout <seconds>', 'how long to wait for each slow thing (a role to propagate, a log line)', '90')
+    .option('--yes', 'do not ask before changing a real AWS account')
+    .option('--json', 'print one JSON object instead of text')
+    .option('--debug', 'show stack traces')
+    .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+}
+
+const program = new Command('upload-lab')
+  .description('Build, verify and tear down the lab "save S3 upload metadata from a Lambda function into DynamoDB", on AWS or in a built-in offline sandbox.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .addHelpText('after', '\nStart here:\n  $ npx upload-lab setup --local      build and test the whole lab offline\n  $ npx upload-lab verify --local     grade it\n  $ npx upload-lab teardown --local   remove it\n');
+
+labCommand(program, 'setup', 'Create every piece of the lab (bucket, table, role, function, trigger), step by step along the checklist, then prove it works with a test upload.', [
+  'npx upload-lab setup --local',
+  'npx upload-lab setup --region eu-west-1 --profile learner',
+  'npx upload-lab setup --bucket my-existing-bucket --yes --json',
+]).action(async (options) => {
+  const { setup } = await import('./commands/setup.js');
+  process.exitCode = await setup(options, io);
+});
+
+labCommand(program, 'verify', 'Grade the lab as it stands, whoever built it: one line per checklist item, with a hint for each failure. Invokes the function once with a test event and uploads incoming/notes.txt.', [
+  'npx upload-lab verify --local',
+  'npx upload-lab verify --bucket my-bucket --function my-fn',
+  'npx upload-lab verify --bucket my-bucket --no-upload --json',
+])
+  .option('--no-upload', 'do not upload incoming/notes.txt; grade the logs and item already there')
+  .action(async (options) => {
+    const { verify } = await import('./commands/verify.js');
+    process.exitCode = await verify(options, io);
+  });
+
+labCommand(program, 'teardown', 'Remove what the lab created (recorded when setup created it), in reverse order, and nothing else: a bucket you brought is kept.', [
+  'npx upload-lab teardown --dry-run',
+  'npx upload-lab teardown --local',
+  'npx upload-lab teardown --region eu-west-1 --yes',
+])
+  .option('--dry-run', 'list what would be removed, change nothing')
+  .action(async (options) => {
+    const { teardown } = await import('./commands/teardown.js');
+    process.exitCode = await teardown(options, io);
+  });
+
+program
+  .command('sandbox')
+  .description('Serve the local AWS-compatible sandbox (S3, DynamoDB, Lambda, IAM, CloudWatch Logs, STS) in the foreground, for the AWS CLI and SDKs; Ctrl+C stops it.')
+  .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default('4566'))
+  .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
+  .option('--data-dir <dir>', 'where the sandbox keeps its state (default: ~/.upload-lab/sandbox)')
+  .option('--debug', 'show stack traces')
+  .addHelpText('after', '\nExamples:\n  $ npx upload-lab sandbox\n  $ npx upload-lab sandbox --port 4567 --data-dir ./sandbox-data\n  $ aws --endpoint-url http://127.0.0.1:4566 s3 ls   # in another terminal\n')
+  .action(async (options) => {
+    const { sandbox } = await import('./commands/sandbox.js');
+    const stopped = new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    process.exitCode = await sandbox(options, io, stopped);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Commander has already printed its message (unknown option, missing value...): a usage error.
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+  else {
+    // Commands report their own failures; reaching here is a bug in the tool.
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\nfix: rerun with --debug and report the stack trace.\n`);
+    if (process.argv.includes('--debug') && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -27,6 +27,8 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly logs: CloudWatchLogsClient;
   readonly sts: STSClient;
+  /** Closes the connections of the clients built so far, so the process can exit at once. */
+  destroy(): void;
 }
 
 /**
@@ -66,5 +68,27 @@ export function createClients(settings: ClientSettings): AwsClients {
     get sts() {
       return lazy('sts', () => new STSClient(common));
     },
+    destroy() {
+      for (const client of cache.values()) (client as { destroy(): void }).destroy();
+      cache.clear();
+    },
   };
+}
+
+/**
+ * The region the SDK would choose without --region: AWS_REGION, else the profile's `region` in
+ * ~/.aws/config (the AWS CLI's AWS_DEFAULT_REGION too, which the JS SDK alone ignores). Undefined
+ * when none is set; the caller turns that into an error that says how to set one.
+ */
+export async function defaultRegion(profile?: string): Promise<string | undefined> {
+  if (!process.env.AWS_REGION && process.env.AWS_DEFAULT_REGION) return process.env.AWS_DEFAULT_REGION;
+  const client = new STSClient(profile ? { profile } : {});
+  try {
+    return await client.config.region();
+  } catch {
+    // The SDK's "Region is missing": no variable, no profile setting.
+    return undefined;
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,0 +1,427 @@
+import { DeleteLogGroupCommand, FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  ListTagsOfResourceCommand,
+  waitUntilTableExists,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  SimulatePrincipalPolicyCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  GetPolicyCommand as GetFunctionPolicyCommand,
+  InvokeCommand,
+  RemovePermissionCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetBucketNotificationConfigurationCommand,
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutBucketNotificationConfigurationCommand,
+  PutBucketTaggingCommand,
+  PutObjectCommand,
+  type BucketLocationConstraint,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { awsCode, hasAwsCode } from '../errors.js';
+import type { PolicyDocument } from '../policy/types.js';
+import type { AwsClients } from './clients.js';
+import type { DynamoDbApi, IamApi, Item, LambdaApi, LogsApi, S3Api, Services, StsApi, Tags } from './services.js';
+
+export interface AdapterSettings {
+  /**
+   * Shortest pause of the SDK waiters, in seconds. AWS's default (1-5 s) suits AWS; the sandbox
+   * settles in milliseconds, and a 1 s floor would dominate a local run.
+   */
+  waiterMinDelaySeconds?: number;
+}
+
+/** The narrow service interfaces of services.ts, over the real SDK clients. */
+export function sdkServices(clients: AwsClients, settings: AdapterSettings = {}): Services {
+  const waiter = (client: object, timeoutMs: number) => ({
+    client,
+    maxWaitTime: Math.max(timeoutMs / 1000, 2),
+    ...(settings.waiterMinDelaySeconds ? { minDelay: settings.waiterMinDelaySeconds, maxDelay: Math.max(settings.waiterMinDelaySeconds * 8, 1) } : {}),
+  });
+  // Lazy: a command that never touches a service never builds its client.
+  return {
+    get s3() {
+      return s3Api(clients.s3);
+    },
+    get dynamodb() {
+      return dynamoDbApi(clients.dynamodb, waiter);
+    },
+    get iam() {
+      return iamApi(clients.iam);
+    },
+    get lambda() {
+      return lambdaApi(clients.lambda, waiter);
+    },
+    get logs() {
+      return logsApi(clients.logs);
+    },
+    get sts() {
+      return stsApi(clients.sts);
+    },
+  };
+}
+
+type WaiterConfig = (client: object, timeoutMs: number) => { client: object; maxWaitTime: number; minDelay?: number; maxDelay?: number };
+
+/** `undefined` for the listed "does not exist" codes, the SDK's error for anything else. */
+async function orMissing<T>(call: Promise<T>, ...missingCodes: string[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (hasAwsCode(error, ...missingCodes)) return undefined;
+    throw error;
+  }
+}
+
+/** IAM answers policy documents URL-encoded. */
+function parsePolicy(text: string | undefined): PolicyDocument {
+  return JSON.parse(decodeURIComponent(text ?? '{}')) as PolicyDocument;
+}
+
+const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagMap = (list: { Key?: string; Value?: string }[] | undefined): Tags =>
+  Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+// IAM's query protocol says `NoSuchEntity`; the SDK names the exception `NoSuchEntityException`.
+const NO_SUCH_ENTITY = ['NoSuchEntity', 'NoSuchEntityException'];
+
+function s3Api(s3: S3Client): S3Api {
+  return {
+    async headBucket(bucket) {
+      try {
+        await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+        return 'owned';
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || hasAwsCode(error, 'NotFound', 'NoSuchBucket')) return 'missing';
+        if (status === 403 || hasAwsCode(error, 'Forbidden', 'AccessDenied')) return 'forbidden';
+        throw error;
+      }
+    },
+    async createBucket(bucket, region) {
+      // us-east-1 is the one region that rejects a LocationConstraint naming itself.
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+        }),
+      );
+    },
+    async tagBucket(bucket, tags) {
+      await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: tagList(tags) } }));
+    },
+    async bucketTags(bucket) {
+      const answer = await orMissing(s3.send(new GetBucketTaggingCommand({ Bucket: bucket })), 'NoSuchTagSet');
+      return answer ? tagMap(answer.TagSet) : {};
+    },
+    async getNotifications(bucket) {
+      const { $metadata: _metadata, ...configuration } = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+      return configuration;
+    },
+    async putNotifications(bucket, configuration) {
+      await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: configuration }));
+    },
+    async putObject(bucket, key, body) {
+      const answer = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }));
+      return { etag: (answer.ETag ?? '').replaceAll('"', '') };
+    },
+    async listKeys(bucket, prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return keys;
+    },
+    async deleteObject(bucket, key) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    async deleteBucket(bucket) {
+      await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+    },
+  };
+}
+
+function dynamoDbApi(dynamodb: DynamoDBClient, waiter: WaiterConfig): DynamoDbApi {
+  return {
+    async describeTable(name) {
+      const answer = await orMissing(dynamodb.send(new DescribeTableCommand({ TableName: name })), 'ResourceNotFoundException');
+      const table = answer?.Table;
+      if (!table) return undefined;
+      const types = new Map((table.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]));
+      return {
+        arn: table.TableArn ?? '',
+        status: table.TableStatus ?? 'UNKNOWN',
+        keySchema: (table.KeySchema ?? []).map((k) => ({ name: k.AttributeName ?? '', keyType: k.KeyType as 'HASH' | 'RANGE', type: types.get(k.AttributeName) })),
+      };
+    },
+    async createTable({ name, hashKey, rangeKey, tags }) {
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [
+            { AttributeName: hashKey, AttributeType: 'S' },
+            { AttributeName: rangeKey, AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: hashKey, KeyType: 'HASH' },
+            { AttributeName: rangeKey, KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+          Tags: tagList(tags),
+        }),
+      );
+    },
+    async waitForTableActive(name, timeoutMs) {
+      await waitUntilTableExists(waiter(dynamodb, timeoutMs) as Parameters<typeof waitUntilTableExists>[0], { TableName: name });
+    },
+    async tableTags(arn) {
+      const answer = await orMissing(dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn })), 'ResourceNotFoundException');
+      return answer && tagMap(answer.Tags);
+    },
+    async deleteTable(name) {
+      await dynamodb.send(new DeleteTableCommand({ TableName: name }));
+    },
+    async getItem(table, key) {
+      const answer = await dynamodb.send(new GetItemCommand({ TableName: table, Key: itemKey(key), ConsistentRead: true }));
+      return answer.Item ? unmarshallItem(answer.Item) : undefined;
+    },
+    async deleteItem(table, key) {
+      await dynamodb.send(new DeleteItemCommand({ TableName: table, Key: itemKey(key) }));
+    },
+  };
+}
+
+const itemKey = (key: { bucket: string; object_key: string }) => ({ bucket: { S: key.bucket }, object_key: { S: key.object_key } });
+
+function unmarshallItem(item: Record<string, AttributeValue>): Item {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, unmarshallValue(value)]));
+}
+
+function unmarshallValue(value: AttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.M !== undefined) return unmarshallItem(value.M);
+  if (value.L !== undefined) return value.L.map(unmarshallValue);
+  if (value.SS !== undefined) return value.SS;
+  if (value.NS !== undefined) return value.NS.map(Number);
+  return value.B ?? value.BS;
+}
+
+function iamApi(iam: IAMClient): IamApi {
+  return {
+    async getRole(name) {
+      const answer = await orMissing(iam.send(new GetRoleCommand({ RoleName: name })), ...NO_SUCH_ENTITY);
+      const role = answer?.Role;
+      return role && { arn: role.Arn ?? '', trustPolicy: parsePolicy(role.AssumeRolePolicyDocument), tags: role.Tags && tagMap(role.Tags) };
+    },
+    async createRole(name, trustPolicy, tags) {
+      const answer = await iam.send(
+        new CreateRoleCommand({
+          RoleName: name,
+          AssumeRolePolicyDocument: JSON.stringify(trustPolicy),
+          Description: 'Execution role of the upload-lab function (created by upload-lab).',
+          Tags: tagList(tags),
+        }),
+      );
+      return { arn: answer.Role?.Arn ?? '' };
+    },
+    async getRolePolicy(role, policyName) {
+      const answer = await orMissing(iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policyName })), ...NO_SUCH_ENTITY);
+      return answer && parsePolicy(answer.PolicyDocument);
+    },
+    async putRolePolicy(role, policyName, document) {
+      await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
+    },
+    async deleteRolePolicy(role, policyName) {
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policyName }));
+    },
+    async deleteRole(name) {
+      await iam.send(new DeleteRoleCommand({ RoleName: name }));
+    },
+    async rolePolicies(role) {
+      const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: role }));
+      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role }));
+      const documents = await Promise.all(
+        (inline.PolicyNames ?? []).map(async (name) => {
+          const answer = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name }));
+          return { name, document: parsePolicy(answer.PolicyDocument) };
+        }),
+      );
+      for (const policy of attached.AttachedPolicies ?? []) {
+        const meta = await iam.send(new GetPolicyCommand({ PolicyArn: policy.PolicyArn }));
+        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.PolicyArn, VersionId: meta.Policy?.DefaultVersionId }));
+        documents.push({ name: policy.PolicyName ?? policy.PolicyArn ?? '', document: parsePolicy(version.PolicyVersion?.Document) });
+      }
+      return documents;
+    },
+    async simulate(principalArn, requests) {
+      // SimulatePrincipalPolicy crosses every action with every resource: ask once per resource.
+      const decisions = new Map<string, 'allowed' | 'explicitDeny' | 'implicitDeny'>();
+      for (const resource of new Set(requests.map((r) => r.resource))) {
+        const actions = requests.filter((r) => r.resource === resource).map((r) => r.action);
+        const answer = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: principalArn, ActionNames: actions, ResourceArns: [resource] }));
+        for (const result of answer.EvaluationResults ?? []) {
+          decisions.set(`${result.EvalActionName}|${resource}`, (result.EvalDecision ?? 'implicitDeny') as 'allowed' | 'explicitDeny' | 'implicitDeny');
+        }
+      }
+      return requests.map((r) => decisions.get(`${r.action}|${r.resource}`) ?? 'implicitDeny');
+    },
+  };
+}
+
+function lambdaApi(lambda: LambdaClient, waiter: WaiterConfig): LambdaApi {
+  return {
+    async getFunction(name) {
+      const answer = await orMissing(lambda.send(new GetFunctionCommand({ FunctionName: name })), 'ResourceNotFoundException');
+      const config = answer?.Configuration;
+      if (!config) return undefined;
+      return {
+        arn: config.FunctionArn ?? '',
+        role: config.Role ?? '',
+        handler: config.Handler,
+        runtime: config.Runtime,
+        codeSha256: config.CodeSha256,
+        environment: config.Environment?.Variables ?? {},
+        state: config.State,
+        lastUpdateStatus: config.LastUpdateStatus,
+        tags: answer.Tags,
+      };
+    },
+    async createFunction(input) {
+      const answer = await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: input.name,
+          Role: input.roleArn,
+          Code: { ZipFile: input.zip },
+          Handler: input.handler,
+          Runtime: input.runtime as never,
+          Environment: { Variables: input.environment },
+          Description: 'Saves S3 upload metadata to DynamoDB (created by upload-lab).',
+          Timeout: 10,
+          MemorySize: 128,
+          Tags: input.tags,
+        }),
+      );
+      return { arn: answer.FunctionArn ?? '' };
+    },
+    async updateCode(name, zip) {
+      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }));
+    },
+    async updateConfiguration(name, changes) {
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: name,
+          ...(changes.environment ? { Environment: { Variables: changes.environment } } : {}),
+          ...(changes.handler ? { Handler: changes.handler } : {}),
+          ...(changes.runtime ? { Runtime: changes.runtime as never } : {}),
+        }),
+      );
+    },
+    async waitActive(name, timeoutMs) {
+      await waitUntilFunctionActiveV2(waiter(lambda, timeoutMs) as Parameters<typeof waitUntilFunctionActiveV2>[0], { FunctionName: name });
+    },
+    async waitUpdated(name, timeoutMs) {
+      await waitUntilFunctionUpdatedV2(waiter(lambda, timeoutMs) as Parameters<typeof waitUntilFunctionUpdatedV2>[0], { FunctionName: name });
+    },
+    async getPolicy(name) {
+      const answer = await orMissing(lambda.send(new GetFunctionPolicyCommand({ FunctionName: name })), 'ResourceNotFoundException');
+      return answer?.Policy ? (JSON.parse(answer.Policy) as PolicyDocument) : undefined;
+    },
+    async addPermission(input) {
+      await lambda.send(
+        new AddPermissionCommand({
+          FunctionName: input.name,
+          StatementId: input.statementId,
+          Action: 'lambda:InvokeFunction',
+          Principal: input.principal,
+          SourceArn: input.sourceArn,
+          SourceAccount: input.sourceAccount,
+        }),
+      );
+    },
+    async removePermission(name, statementId) {
+      await lambda.send(new RemovePermissionCommand({ FunctionName: name, StatementId: statementId }));
+    },
+    async invoke(name, payload) {
+      const answer = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(payload) }));
+      return { functionError: answer.FunctionError, payload: answer.Payload ? new TextDecoder().decode(answer.Payload) : '' };
+    },
+    async deleteFunction(name) {
+      await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+    },
+  };
+}
+
+function logsApi(logs: CloudWatchLogsClient): LogsApi {
+  return {
+    async filterEvents(group, pattern, startTime) {
+      const events: { timestamp: number; message: string }[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: pattern, startTime, nextToken: token }));
+          for (const event of page.events ?? []) events.push({ timestamp: event.timestamp ?? 0, message: event.message ?? '' });
+          token = page.nextToken;
+        } while (token);
+      } catch (error) {
+        // The group appears only after the function's first invocation.
+        if (awsCode(error) === 'ResourceNotFoundException') return [];
+        throw error;
+      }
+      return events;
+    },
+    async deleteLogGroup(group) {
+      return (await orMissing(logs.send(new DeleteLogGroupCommand({ logGroupName: group })).then(() => true), 'ResourceNotFoundException')) ?? false;
+    },
+  };
+}
+
+function stsApi(sts: STSClient): StsApi {
+  return {
+    async callerIdentity() {
+      const answer = await sts.send(new GetCallerIdentityCommand({}));
+      return { account: answer.Account ?? '', arn: answer.Arn ?? '' };
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { NotificationConfiguration } from '@aws-sdk/client-s3';
+import type { PolicyDocument } from '../policy/types.js';
+
+/**
+ * One narrow interface per AWS service: just the operations the lab uses, in the lab's own terms.
+ * Steps depend on these, never on SDK clients, so a unit test fakes a service in a few lines.
+ * `aws/adapter.ts` implements them over the real SDK clients.
+ *
+ * Conventions: reading something that does not exist answers `undefined` (not an error); every other
+ * AWS error is thrown as the SDK raised it, so callers can tell them apart by `name` (the AWS code).
+ */
+
+export type Tags = Record<string, string>;
+
+export interface KeyElement {
+  name: string;
+  keyType: 'HASH' | 'RANGE';
+  /** The attribute type, `S`, `N` or `B`. */
+  type: string | undefined;
+}
+
+export interface TableInfo {
+  arn: string;
+  status: string;
+  keySchema: KeyElement[];
+}
+
+/** A DynamoDB item as plain values (strings, numbers, booleans, lists, maps). */
+export type Item = Record<string, unknown>;
+export interface ItemKey {
+  bucket: string;
+  object_key: string;
+}
+
+export interface DynamoDbApi {
+  describeTable(name: string): Promise<TableInfo | undefined>;
+  /** Composite key of two strings, on-demand capacity. Returns at once; the table is CREATING. */
+  createTable(input: { name: string; hashKey: string; rangeKey: string; tags: Tags }): Promise<void>;
+  waitForTableActive(name: string, timeoutMs: number): Promise<void>;
+  tableTags(arn: string): Promise<Tags | undefined>;
+  deleteTable(name: string): Promise<void>;
+  getItem(table: string, key: ItemKey): Promise<Item | undefined>;
+  deleteItem(table: string, key: ItemKey): Promise<void>;
+}
+
+export type BucketAccess = 'owned' | 'missing' | 'forbidden';
+
+export interface S3Api {
+  /** `forbidden`: the name exists but belongs to another account (or we may not see it). */
+  headBucket(bucket: string): Promise<BucketAccess>;
+  createBucket(bucket: string, region: string): Promise<void>;
+  tagBucket(bucket: string, tags: Tags): Promise<void>;
+  bucketTags(bucket: string): Promise<Tags | undefined>;
+  getNotifications(bucket: string): Promise<NotificationConfiguration>;
+  putNotifications(bucket: string, configuration: NotificationConfiguration): Promise<void>;
+  putObject(bucket: string, key: string, body: string): Promise<{ etag: string }>;
+  listKeys(bucket: string, prefix?: string): Promise<string[]>;
+  deleteObject(bucket: string, key: string): Promise<void>;
+  deleteBucket(bucket: string): Promise<void>;
+}
+
+export interface RoleInfo {
+  arn: string;
+  trustPolicy: PolicyDocument;
+  tags: Tags | undefined;
+}
+
+export type SimulationDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+export interface IamApi {
+  getRole(name: string): Promise<RoleInfo | undefined>;
+  createRole(name: string, trustPolicy: PolicyDocument, tags: Tags): Promise<{ arn: string }>;
+  getRolePolicy(role: string, policyName: string): Promise<PolicyDocument | undefined>;
+  putRolePolicy(role: string, policyName: string, document: PolicyDocument): Promise<void>;
+  deleteRolePolicy(role: string, policyName: string): Promise<void>;
+  deleteRole(name: string): Promise<void>;
+  /** Every identity policy on the role, named: its inline policies and its attached managed policies' default versions. */
+  rolePolicies(role: string): Promise<{ name: string; document: PolicyDocument }[]>;
+  /** iam:SimulatePrincipalPolicy, one decision per request. */
+  simulate(principalArn: string, requests: { action: string; resource: string }[]): Promise<SimulationDecision[]>;
+}
+
+export interface FunctionInfo {
+  arn: string;
+  role: string;
+  handler: string | undefined;
+  runtime: string | undefined;
+  codeSha256: string | undefined;
+  environment: Record<string, string>;
+  state: string | undefined;
+  lastUpdateStatus: string | undefined;
+  tags: Tags | undefined;
+}
+
+export interface InvokeResult {
+  /** `Unhandled` or `Handled` when the function threw. */
+  functionError: string | undefined;
+  payload: string;
+}
+
+export interface LambdaApi {
+  getFunction(name: string): Promise<FunctionInfo | undefined>;
+  createFunction(input: {
+    name: string;
+    roleArn: string;
+    zip: Uint8Array;
+    handler: string;
+    runtime: string;
+    environment: Record<string, string>;
+    tags: Tags;
+  }): Promise<{ arn: string }>;
+  updateCode(name: string, zip: Uint8Array): Promise<void>;
+  updateConfiguration(name: string, changes: { environment?: Record<string, string>; handler?: string; runtime?: string }): Promise<void>;
+  /** SDK waiters: `State: Active`, and `LastUpdateStatus: Successful` after an update. */
+  waitActive(name: string, timeoutMs: number): Promise<void>;
+  waitUpdated(name: string, timeoutMs: number): Promise<void>;
+  getPolicy(name: string): Promise<PolicyDocument | undefined>;
+  addPermission(input: { name: string; statementId: string; principal: string; sourceArn: string; sourceAccount: string }): Promise<void>;
+  removePermission(name: string, statementId: string): Promise<void>;
+  invoke(name: string, payload: string): Promise<InvokeResult>;
+  deleteFunction(name: string): Promise<void>;
+}
+
+export interface LogEvent {
+  timestamp: number;
+  message: string;
+}
+
+export interface LogsApi {
+  /** FilterLogEvents over the whole group; no events (not an error) while the group does not exist yet. */
+  filterEvents(group: string, pattern: string, startTime?: number): Promise<LogEvent[]>;
+  /** False when there was no such group. */
+  deleteLogGroup(group: string): Promise<boolean>;
+}
+
+export interface StsApi {
+  callerIdentity(): Promise<{ account: string; arn: string }>;
+}
+
+export interface Services {
+  s3: S3Api;
+  dynamodb: DynamoDbApi;
+  iam: IamApi;
+  lambda: LambdaApi;
+  logs: LogsApi;
+  sts: StsApi;
+}

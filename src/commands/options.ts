@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateRegion, validateTableName } from '../lab/names.js';
+
+/** The options of setup, verify and teardown, as commander hands them over. */
+export interface LabOptions {
+  local?: boolean;
+  endpointUrl?: string;
+  dataDir?: string;
+  region?: string;
+  profile?: string;
+  bucket?: string;
+  table?: string;
+  function?: string;
+  yes?: boolean;
+  json?: boolean;
+  timeout?: string;
+  /** verify: false with --no-upload. */
+  upload?: boolean;
+  dryRun?: boolean;
+  debug?: boolean;
+}
+
+export interface ValidOptions extends Omit<LabOptions, 'timeout'> {
+  timeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 90;
+
+/** Every option value checked before any AWS call: a bad one is a usage error (exit 2). */
+export function validateOptions(options: LabOptions): ValidOptions {
+  if (options.local && options.endpointUrl) {
+    throw new UsageError('--local and --endpoint-url cannot be used together.', 'Use --local for the built-in sandbox, or --endpoint-url URL for another endpoint.', 'ConflictingOptions');
+  }
+  if (options.dataDir !== undefined && !options.local) {
+    throw new UsageError('--data-dir only applies to --local.', 'Add --local, or drop --data-dir.', 'ConflictingOptions');
+  }
+  if (options.region !== undefined) validateRegion(options.region);
+  if (options.bucket !== undefined) validateBucketName(options.bucket);
+  if (options.table !== undefined) validateTableName(options.table);
+  if (options.function !== undefined) validateFunctionName(options.function);
+  const { timeout, ...rest } = options;
+  return {
+    ...rest,
+    ...(options.endpointUrl !== undefined ? { endpointUrl: validateEndpointUrl(options.endpointUrl) } : {}),
+    ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
+    timeoutMs: parseTimeout(timeout ?? String(DEFAULT_TIMEOUT_SECONDS)) * 1000,
+  };
+}

@@ -1,0 +1,41 @@
+import { UsageError, toLabError } from '../errors.js';
+import { parsePort } from '../lab/names.js';
+import { defaultSandboxDataDir } from '../paths.js';
+import { messages, sandboxInstructions } from '../report/messages.js';
+import type { CommandIO } from './run-command.js';
+
+export interface SandboxCommandOptions {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  debug?: boolean;
+}
+
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/**
+ * `upload-lab sandbox`: serves the sandbox in the foreground until `stopped` resolves (SIGINT or
+ * SIGTERM in the CLI), then saves and releases the data dir.
+ */
+export async function sandbox(options: SandboxCommandOptions, io: CommandIO, stopped: Promise<unknown>): Promise<number> {
+  try {
+    const port = parsePort(options.port ?? '4566');
+    const host = options.host ?? '127.0.0.1';
+    // Any credentials work against the sandbox: it must not be reachable from other machines.
+    if (!LOOPBACK.includes(host)) throw new UsageError(`--host ${host} is not a loopback address.`, `The sandbox accepts any credentials, so it only listens on ${LOOPBACK.join(', ')}.`, 'BadHost');
+    const dataDir = options.dataDir ?? defaultSandboxDataDir();
+    const { startSandbox } = await import('../sandbox/server.js');
+    const running = await startSandbox({ dataDir, host, port });
+    io.out.write(`${messages.sandboxServing(running.endpoint, dataDir)}\n\n${sandboxInstructions(running.endpoint).join('\n')}\n`);
+    await stopped;
+    io.out.write(`${messages.sandboxStopping}\n`);
+    await running.close();
+    io.out.write(`${messages.sandboxStopped}\n`);
+    return 0;
+  } catch (error) {
+    const labError = toLabError(error);
+    io.err.write(`Error: ${labError.message}\n${labError.fix ? `fix: ${labError.fix}\n` : ''}`);
+    if (options.debug) io.err.write(`${(labError.cause instanceof Error ? labError.cause : labError).stack ?? ''}\n`);
+    return labError.exitCode;
+  }
+}

@@ -1,0 +1,41 @@
+import { UsageError } from '../errors.js';
+import { removeSteps } from '../lab/run.js';
+import { messages } from '../report/messages.js';
+import { openLab } from './open-lab.js';
+import { validateOptions, type LabOptions } from './options.js';
+import { runCommand, type CommandIO } from './run-command.js';
+
+/** teardown: remove, in reverse order, only what the state file says the lab created. */
+export function teardown(options: LabOptions, io: CommandIO): Promise<number> {
+  return runCommand('teardown', options, io, async (reporter) => {
+    const valid = validateOptions(options);
+    const lab = await openLab(valid);
+    try {
+      const { ctx } = lab;
+      reporter.target(lab.target);
+      if (ctx.state.empty) {
+        reporter.note(messages.nothingToRemove);
+        reporter.teardown([], ctx.dryRun);
+        return 0;
+      }
+      if (!ctx.dryRun && ctx.target === 'aws' && !valid.yes) {
+        if (!io.confirm) {
+          throw new UsageError('teardown would delete resources from your AWS account, and there is no terminal to ask for confirmation.', 'Rerun with --yes to confirm, or look first with --dry-run.', 'ConfirmationNeeded');
+        }
+        // Show exactly what would go (a dry run of the same removal), then ask.
+        ctx.dryRun = true;
+        reporter.teardown(await removeSteps(ctx, () => {}), true);
+        ctx.dryRun = false;
+        if (!(await io.confirm(messages.confirmTeardown))) {
+          reporter.note(messages.cancelled);
+          return 1;
+        }
+      }
+      const changes = await removeSteps(ctx, ctx.dryRun ? () => {} : reporter.event.bind(reporter));
+      reporter.teardown(changes, ctx.dryRun);
+      return 0;
+    } finally {
+      await lab.close();
+    }
+  });
+}

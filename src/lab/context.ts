@@ -1,0 +1,28 @@
+import type { Services } from '../aws/services.js';
+import type { HandlerZip } from '../deploy/zip.js';
+import type { UploadEvidence } from '../steps/trigger.js';
+import type { Clock } from './clock.js';
+import type { LabNames } from './names.js';
+import type { StateStore } from './state.js';
+
+
+/**
+ * Everything a step may use, built once per command. Steps ask for the part they need with
+ * `Pick<LabContext, ...>`, so a unit test builds only that part.
+ */
+export interface LabContext extends Services {
+  names: LabNames;
+  /** True when the learner named the bucket (--bucket): it is theirs, never created nor deleted by the lab. */
+  bucketGiven: boolean;
+  /** Real AWS (where the learner is asked before anything is created) or an AWS-compatible endpoint. */
+  target: 'aws' | 'endpoint';
+  state: StateStore;
+  clock: Clock;
+  /** Upper bound for each wait: a table becoming ACTIVE, a role becoming assumable, a log line arriving. */
+  timeoutMs: number;
+  handlerZip(): Promise<HandlerZip>;
+  /** The test upload of this run, once made (setup always; verify unless --no-upload): the logs and item checks wait for its effects. */
+  upload: UploadEvidence | undefined;
+  /** teardown --dry-run: `remove` says what it would remove and touches nothing. */
+  dryRun: boolean;
+}

@@ -1,0 +1,116 @@
+import { UsageError } from '../errors.js';
+
+/** The names the lab uses unless the learner chooses others. */
+export const DEFAULT_TABLE = 'upload_metadata';
+export const DEFAULT_FUNCTION = 'upload-lab-metadata';
+export const DEFAULT_ROLE = 'upload-lab-metadata-role';
+export const ROLE_POLICY_NAME = 'upload-lab-least-privilege';
+export const LAB_TAG = 'upload-lab';
+export const TEST_KEY = 'incoming/notes.txt';
+export const INCOMING_PREFIX = 'incoming/';
+/** Account and region in it, so it is the same on every rerun (and so reused) yet unique across accounts. */
+export function defaultBucketName(account: string, region: string): string {
+  return `upload-lab-${account}-${region}`;
+}
+
+export interface LabNames {
+  region: string;
+  account: string;
+  bucket: string;
+  table: string;
+  function: string;
+  role: string;
+}
+
+export const tableArn = (n: Pick<LabNames, 'region' | 'account' | 'table'>) => `arn:aws:dynamodb:${n.region}:${n.account}:table/${n.table}`;
+export const functionArn = (n: Pick<LabNames, 'region' | 'account' | 'function'>) => `arn:aws:lambda:${n.region}:${n.account}:function:${n.function}`;
+export const roleArn = (n: Pick<LabNames, 'account' | 'role'>) => `arn:aws:iam::${n.account}:role/${n.role}`;
+export const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+export const logGroupName = (fn: string) => `/aws/lambda/${fn}`;
+export const logGroupArn = (n: Pick<LabNames, 'region' | 'account' | 'function'>) => `arn:aws:logs:${n.region}:${n.account}:log-group:${logGroupName(n.function)}`;
+
+// Commercial regions where Lambda, DynamoDB and S3 all run. A typo such as `us-east1` fails here, before
+// the SDK turns it into a DNS error. Newer regions join this list as AWS opens them.
+export const KNOWN_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'af-south-1',
+  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
+  'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+  'ca-central-1', 'ca-west-1',
+  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
+  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+];
+
+export function validateRegion(region: string): string {
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+    throw new UsageError(`"${region}" is not a region name.`, 'Pass a region such as --region us-east-1 or --region eu-west-1.', 'BadRegion');
+  }
+  if (!KNOWN_REGIONS.includes(region)) {
+    throw new UsageError(`"${region}" is not a region upload-lab knows.`, `Pass one of: ${KNOWN_REGIONS.join(', ')}.`, 'BadRegion');
+  }
+  return region;
+}
+
+/** S3's bucket naming rules (general purpose buckets). */
+export function validateBucketName(name: string): string {
+  const problem = bucketNameProblem(name);
+  if (problem) {
+    throw new UsageError(`"${name}" is not a valid S3 bucket name: ${problem}.`, 'Bucket names are 3-63 lowercase letters, digits, dots and hyphens, e.g. --bucket my-upload-lab-2024.', 'BadBucketName');
+  }
+  return name;
+}
+
+function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long';
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lowercase letters, digits, dots and hyphens are allowed';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must begin and end with a letter or digit';
+  if (name.includes('..')) return 'it must not contain two adjacent dots';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address';
+  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(prefix)) return `it must not start with "${prefix}"`;
+  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (name.endsWith(suffix)) return `it must not end with "${suffix}"`;
+  return undefined;
+}
+
+export function validateTableName(name: string): string {
+  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(name)) {
+    throw new UsageError(`"${name}" is not a valid DynamoDB table name.`, 'Table names are 3-255 letters, digits, underscores, hyphens and dots, e.g. --table upload_metadata.', 'BadTableName');
+  }
+  return name;
+}
+
+export function validateFunctionName(name: string): string {
+  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
+    throw new UsageError(`"${name}" is not a valid Lambda function name.`, 'Function names are 1-64 letters, digits, hyphens and underscores, e.g. --function upload-lab-metadata.', 'BadFunctionName');
+  }
+  return name;
+}
+
+/** A positive number of seconds, as given on the command line. */
+export function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--timeout must be a positive number of seconds, not "${value}".`, 'Pass e.g. --timeout 60.', 'BadTimeout');
+  }
+  return seconds;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number (0-65535), not "${value}".`, 'Pass e.g. --port 4566, or --port 0 for any free port.', 'BadPort');
+  }
+  return port;
+}
+
+export function validateEndpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--endpoint-url "${value}" is not a URL.`, 'Pass e.g. --endpoint-url http://127.0.0.1:4566.', 'BadEndpoint');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--endpoint-url must be http or https, not ${url.protocol}`, 'Pass e.g. --endpoint-url http://127.0.0.1:4566.', 'BadEndpoint');
+  }
+  return value.replace(/\/+$/, '');
+}

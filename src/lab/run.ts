@@ -1,0 +1,124 @@
+import { loadChecklist } from '../checklist.js';
+import { toLabError } from '../errors.js';
+import { allSteps, steps } from '../steps/index.js';
+import type { Change, StepId } from '../steps/step.js';
+import { uploadTestFile, type UploadEvidence } from '../steps/trigger.js';
+import type { LabContext } from './context.js';
+import { TEST_KEY } from './names.js';
+
+/** What the runners tell the reporter as they go; the reporter decides how (or whether) to show it. */
+export type LabEvent =
+  | { type: 'apply-start'; id: string }
+  | { type: 'apply-done'; id: string; changes: Change[] }
+  | { type: 'check-start'; id: StepId; title: string }
+  | { type: 'check-done'; outcome: CheckOutcome }
+  | { type: 'upload-start'; key: string }
+  | { type: 'upload-done'; evidence: UploadEvidence }
+  | { type: 'remove-done'; id: string; changes: Change[] };
+
+export type Listener = (event: LabEvent) => void;
+
+export interface CheckOutcome {
+  id: StepId;
+  title: string;
+  status: 'pass' | 'fail' | 'skip';
+  detail: string;
+  warnings: string[];
+  /** For a failure: how to fix it, and where AWS documents it. */
+  hint?: string;
+  docs?: string;
+}
+
+/** Every step's plan, read-only, in apply order. */
+export async function planSteps(ctx: LabContext): Promise<{ id: string; changes: Change[] }[]> {
+  return Promise.all(allSteps.map(async (step) => ({ id: step.id, changes: await step.plan(ctx) })));
+}
+
+/**
+ * Applies every step, each as soon as the steps it needs are done: the table, the bucket and the role
+ * go in parallel, and the role's propagation (the long pole on AWS) overlaps the table's creation.
+ * On the first failure no further step starts; the running ones finish (so the state file stays
+ * true), then the failure is thrown.
+ */
+export async function applySteps(ctx: LabContext, listen: Listener): Promise<void> {
+  const finished = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const run = (id: string): Promise<void> => {
+    let started = finished.get(id);
+    if (!started) {
+      const step = allSteps.find((s) => s.id === id)!;
+      started = Promise.all(step.applyAfter.map(run)).then(async () => {
+        if (failure) return;
+        listen({ type: 'apply-start', id });
+        try {
+          listen({ type: 'apply-done', id, changes: await step.apply(ctx) });
+        } catch (error) {
+          failure ??= { error };
+        }
+      });
+      finished.set(id, started);
+    }
+    return started;
+  };
+  await Promise.all(allSteps.map((s) => run(s.id)));
+  if (failure) throw failure.error;
+}
+
+/**
+ * Grades the checklist in order. A check whose prerequisites did not pass is skipped, saying which;
+ * a check that throws is a failure with the error's sentence, and the run goes on. Once `trigger`
+ * passes, `upload` (when given) uploads the test file whose effects `logs` and `item` wait for.
+ */
+export async function checkSteps(ctx: LabContext, listen: Listener, upload?: () => Promise<UploadEvidence>): Promise<CheckOutcome[]> {
+  const checklist = new Map(loadChecklist().map((entry) => [entry.id, entry]));
+  const outcomes: CheckOutcome[] = [];
+  for (const step of steps) {
+    const entry = checklist.get(step.id);
+    const title = entry?.title ?? step.id;
+    listen({ type: 'check-start', id: step.id, title });
+    const blocked = step.checkAfter.filter((id) => outcomes.find((o) => o.id === id)?.status !== 'pass');
+    let outcome: CheckOutcome;
+    if (blocked.length > 0) {
+      outcome = { id: step.id, title, status: 'skip', detail: `skipped: ${blocked.join(', ')} must pass first`, warnings: [] };
+    } else {
+      let result;
+      try {
+        result = await step.check(ctx);
+      } catch (error) {
+        result = { ok: false, detail: toLabError(error).message };
+      }
+      outcome = {
+        id: step.id,
+        title,
+        status: result.ok ? 'pass' : 'fail',
+        detail: result.detail,
+        warnings: result.warnings ?? [],
+        ...(result.ok || !entry ? {} : { hint: entry.hint, docs: entry.docs }),
+      };
+    }
+    outcomes.push(outcome);
+    listen({ type: 'check-done', outcome });
+    if (step.id === 'trigger' && outcome.status === 'pass' && upload) {
+      listen({ type: 'upload-start', key: TEST_KEY });
+      ctx.upload = await upload();
+      listen({ type: 'upload-done', evidence: ctx.upload });
+    }
+  }
+  return outcomes;
+}
+
+/** The test upload as setup makes it: recorded, so teardown removes it even from the learner's bucket. */
+export const recordedUpload = (ctx: LabContext) => () => uploadTestFile(ctx, ctx.state);
+/** The test upload as verify makes it: part of grading someone's lab, not the lab's own resource. */
+export const plainUpload = (ctx: LabContext) => () => uploadTestFile(ctx);
+
+/** Removes, in reverse apply order, what the state file says the lab created. */
+export async function removeSteps(ctx: LabContext, listen: Listener): Promise<Change[]> {
+  const all: Change[] = [];
+  for (const step of [...allSteps].reverse()) {
+    const changes = await step.remove(ctx);
+    all.push(...changes);
+    listen({ type: 'remove-done', id: step.id, changes });
+  }
+  return all;
+}

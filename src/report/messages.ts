@@ -1,0 +1,113 @@
+import type { Item } from '../aws/services.js';
+import type { LabNames } from '../lab/names.js';
+import { logGroupName, TEST_KEY } from '../lab/names.js';
+import { DEFAULT_PORT } from '../sandbox/options.js';
+import type { Change } from '../steps/step.js';
+
+/** Every sentence the tool shows a learner, in one place. */
+
+export const ACTION_WORDS: Record<Change['action'], string> = {
+  create: 'create',
+  reuse: 'reuse',
+  change: 'change',
+  remove: 'remove',
+  keep: 'keep',
+};
+
+export const DONE_WORDS: Record<Change['action'], string> = {
+  create: 'created',
+  reuse: 'reused',
+  change: 'changed',
+  remove: 'removed',
+  keep: 'kept',
+};
+
+export function describeChange(change: Change, done: boolean): string {
+  const verb = (done ? DONE_WORDS : ACTION_WORDS)[change.action];
+  return `${verb} ${change.resource}${change.reason ? ` (${change.reason})` : ''}`;
+}
+
+export interface Target {
+  kind: 'aws' | 'local' | 'endpoint';
+  endpoint?: string;
+  /** --local served by this process: its endpoint is gone when the command ends. */
+  inProcess?: boolean;
+  account: string;
+  region: string;
+}
+
+export function targetLine(target: Target): string {
+  const where = target.kind === 'aws' ? 'AWS' : target.kind === 'local' ? `the local sandbox at ${target.endpoint}` : `the endpoint ${target.endpoint}`;
+  return `${where}, account ${target.account}, region ${target.region}`;
+}
+
+export const messages = {
+  planHeading: 'Plan:',
+  nothingToChange: 'Nothing to change: the lab is already built.',
+  confirm: 'Create these resources in your AWS account? [y/N] ',
+  confirmTeardown: 'Remove these resources from your AWS account? [y/N] ',
+  cancelled: 'Cancelled; nothing was changed.',
+  checklistHeading: 'Checklist:',
+  uploading: (key: string) => `uploading ${key} to trigger the function`,
+  uploaded: (key: string, etag: string) => `uploaded ${key} (etag ${etag})`,
+  passed: (passed: number, total: number) => (passed === total ? `All ${total} checks passed.` : `${passed} of ${total} checks passed.`),
+  skipped: 'skipped',
+  warning: 'warning',
+  hint: 'hint',
+  docs: 'docs',
+  itemHeading: 'The saved item:',
+  noItem: 'No item was saved, so there is nothing to show.',
+  whereHeading: 'Where to look:',
+  teardownHeading: (dryRun: boolean) => (dryRun ? 'Would remove (dry run, nothing changed):' : 'Teardown:'),
+  nothingToRemove: 'Nothing to remove: no lab created by upload-lab is recorded for this account and region.',
+  removedAll: 'Done: everything the lab created is gone.',
+  errorFix: 'fix',
+  sandboxServing: (endpoint: string, dataDir: string) => `upload-lab sandbox serving S3, DynamoDB, Lambda, IAM, CloudWatch Logs and STS at ${endpoint} (data in ${dataDir})`,
+  sandboxStopping: 'Stopping the sandbox…',
+  sandboxStopped: 'Sandbox stopped; its state is saved in the data dir.',
+};
+
+/** What a learner pastes to point their own tools at the sandbox. */
+export function sandboxInstructions(endpoint: string): string[] {
+  return [
+    'Point the AWS CLI and SDKs at it (any credentials work; the account is 000000000000):',
+    `  export AWS_ENDPOINT_URL=${endpoint}`,
+    '  export AWS_ACCESS_KEY_ID=test',
+    '  export AWS_SECRET_ACCESS_KEY=test',
+    '  export AWS_REGION=us-east-1',
+    'AWS CLI v1 honours AWS_ENDPOINT_URL; v2 (/usr/bin/aws from Debian\'s awscli) needs the flag on every call:',
+    `  aws --endpoint-url ${endpoint} s3 ls`,
+    'Run the lab against it from another terminal: npx upload-lab setup --local',
+    'Press Ctrl+C to stop.',
+  ];
+}
+
+/** Where the learner sees the lab: console pages on AWS, AWS CLI commands for the sandbox. */
+export function whereToLook(names: LabNames, target: Target): string[] {
+  const { region, bucket, table, function: fn } = names;
+  if (target.endpoint) {
+    // The in-process sandbox stops with the command: point at the one `upload-lab sandbox` serves.
+    const endpoint = target.inProcess ? `http://127.0.0.1:${DEFAULT_PORT}` : target.endpoint;
+    const aws = `aws --endpoint-url ${endpoint} --region ${region}`;
+    return [
+      ...(target.inProcess ? ['first start the sandbox on the same data in another terminal: npx upload-lab sandbox'] : []),
+      `item:   ${aws} dynamodb get-item --table-name ${table} --key '{"bucket":{"S":"${bucket}"},"object_key":{"S":"${TEST_KEY}"}}'`,
+      `logs:   ${aws} logs filter-log-events --log-group-name ${logGroupName(fn)}`,
+      `bucket: ${aws} s3 ls s3://${bucket}/incoming/`,
+    ];
+  }
+  const console = `https://${region}.console.aws.amazon.com`;
+  return [
+    `table:    ${console}/dynamodbv2/home?region=${region}#item-explorer?table=${encodeURIComponent(table)}`,
+    `function: ${console}/lambda/home?region=${region}#/functions/${encodeURIComponent(fn)}`,
+    `logs:     ${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(logGroupName(fn))).replaceAll('%', '$')}`,
+    `bucket:   https://s3.console.aws.amazon.com/s3/buckets/${bucket}?region=${region}&prefix=incoming/`,
+  ];
+}
+
+/** The item, key attributes first (the reporter highlights them). */
+export function itemLines(item: Item): { name: string; value: string; key: boolean }[] {
+  const keys = ['bucket', 'object_key'];
+  const rest = Object.keys(item).filter((name) => !keys.includes(name)).sort();
+  return [...keys, ...rest].filter((name) => name in item).map((name) => ({ name, value: JSON.stringify(item[name]), key: keys.includes(name) }));
+}

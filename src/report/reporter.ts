@@ -1,0 +1,54 @@
+import type { Item } from '../aws/services.js';
+import type { LabError } from '../errors.js';
+import type { CheckOutcome, LabEvent } from '../lab/run.js';
+import type { Change } from '../steps/step.js';
+import type { Target } from './messages.js';
+
+/**
+ * Everything the commands show goes through a Reporter; steps and runners never print. Three
+ * renderers: a TTY one (ora spinners, chalk colours), plain lines (pipes, CI, NO_COLOR), and --json
+ * (one object at the end).
+ */
+export interface Reporter {
+  target(target: Target): void;
+  plan(changes: Change[]): void;
+  event(event: LabEvent): void;
+  checklist(outcomes: CheckOutcome[]): void;
+  /** setup's closing: the saved item (its key highlighted) and where to look. */
+  result(item: Item | undefined, where: string[]): void;
+  teardown(changes: Change[], dryRun: boolean): void;
+  /** A sentence for the learner (not part of --json). */
+  note(text: string): void;
+  error(error: LabError, debug: boolean): void;
+  /** Ends the output: stops a spinner; --json writes its object. */
+  close(): void;
+}
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ReporterSettings {
+  command: 'setup' | 'verify' | 'teardown';
+  json: boolean;
+  out: OutputStream;
+  err: OutputStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Spinners and colours only for a person at a terminal who has not asked for NO_COLOR. A terminal
+ * that reports 0 columns (a pty nobody sized, as `script` or some CI runners make) gets plain lines:
+ * ora divides by the width to know how many lines to clear, and would loop forever.
+ */
+export async function createReporter(settings: ReporterSettings): Promise<Reporter> {
+  if (settings.json) return new (await import('./json.js')).JsonReporter(settings.command, settings.out);
+  const { TextReporter, plainStyle } = await import('./text.js');
+  if (settings.out.isTTY && !settings.env.NO_COLOR && (settings.out.columns ?? 0) > 0) {
+    const { ttyStyle, OraSpinner } = await import('./tty.js');
+    return new TextReporter(settings.out, settings.err, ttyStyle(), new OraSpinner(settings.out));
+  }
+  return new TextReporter(settings.out, settings.err, plainStyle);
+}

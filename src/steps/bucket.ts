@@ -1,0 +1,62 @@
+import { hasAwsCode, LabError } from '../errors.js';
+import type { LabContext } from '../lab/context.js';
+import { LAB_TAG } from '../lab/names.js';
+import { createRecorded, removeIfOurs } from './ownership.js';
+import type { Change, LabStep } from './step.js';
+
+/**
+ * The lab's bucket: a prerequisite of the `trigger` step rather than a checklist item (the lab
+ * starts from "a bucket you own"). It is its own step so setup can create it concurrently with the
+ * table and the role; `trigger`'s check reports a missing bucket.
+ */
+
+type Ctx = Pick<LabContext, 'names' | 's3' | 'state' | 'dryRun' | 'bucketGiven'>;
+
+const notYours = (bucket: string) =>
+  new LabError('BucketNotYours', `The bucket name ${bucket} is taken by another AWS account (bucket names are global).`, 'Pass --bucket <a name of your own>, e.g. --bucket upload-lab-<your initials>-<random digits>.', 'user');
+
+async function plan(ctx: Ctx): Promise<Change[]> {
+  const resource = `bucket ${ctx.names.bucket}`;
+  const access = await ctx.s3.headBucket(ctx.names.bucket);
+  if (access === 'forbidden') throw notYours(ctx.names.bucket);
+  if (access === 'missing') return [{ action: 'create', resource }];
+  return [{ action: 'reuse', resource, reason: ctx.bucketGiven ? 'your bucket, kept on teardown' : undefined }];
+}
+
+async function apply(ctx: Ctx): Promise<Change[]> {
+  const resource = `bucket ${ctx.names.bucket}`;
+  const access = await ctx.s3.headBucket(ctx.names.bucket);
+  if (access === 'forbidden') throw notYours(ctx.names.bucket);
+  if (access === 'owned') return [{ action: 'reuse', resource }];
+  try {
+    await createRecorded(ctx.state, 'bucket', ctx.names.bucket, () => ctx.s3.createBucket(ctx.names.bucket, ctx.names.region));
+  } catch (error) {
+    if (hasAwsCode(error, 'BucketAlreadyExists')) throw notYours(ctx.names.bucket);
+    // Created by a concurrent run between our HEAD and CREATE: not ours to record.
+    if (hasAwsCode(error, 'BucketAlreadyOwnedByYou')) return [{ action: 'reuse', resource }];
+    throw error;
+  }
+  await ctx.s3.tagBucket(ctx.names.bucket, { [LAB_TAG]: 'true' });
+  return [{ action: 'create', resource }];
+}
+
+async function remove(ctx: Ctx): Promise<Change[]> {
+  const bucket = ctx.state.created('bucket');
+  if (!bucket) return ctx.names.bucket ? [{ action: 'keep', resource: `bucket ${ctx.names.bucket}`, reason: 'the lab did not create it' }] : [];
+  return removeIfOurs(ctx, 'bucket', `bucket ${bucket} and its objects`, {
+    tags: async () => ((await ctx.s3.headBucket(bucket)) === 'owned' ? ctx.s3.bucketTags(bucket) : undefined),
+    remove: async () => {
+      // The lab created the bucket, so everything in it is the lab's: a bucket must be empty to go.
+      for (const key of await ctx.s3.listKeys(bucket)) await ctx.s3.deleteObject(bucket, key);
+      await ctx.s3.deleteBucket(bucket);
+    },
+  });
+}
+
+export const bucketStep = {
+  id: 'bucket',
+  applyAfter: [],
+  plan,
+  apply,
+  remove,
+} satisfies LabStep<'bucket'>;

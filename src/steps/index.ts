@@ -1,0 +1,26 @@
+import { bucketStep } from './bucket.js';
+import { codeStep } from './code.js';
+import { envStep } from './env.js';
+import { itemStep } from './item.js';
+import { logsStep } from './logs.js';
+import { permissionsStep } from './permissions.js';
+import type { LabStep, Step } from './step.js';
+import { tableStep } from './table.js';
+import { triggerStep } from './trigger.js';
+
+/**
+ * The lab's checklist, in checklist.json's order: each id there has exactly one step here (a test
+ * holds the two together). setup applies them, verify checks them, teardown removes them in reverse.
+ */
+export const steps: readonly Step[] = [tableStep, permissionsStep, envStep, codeStep, triggerStep, logsStep, itemStep];
+
+/**
+ * What the lab needs that is not a checklist item, modelled as steps without a check. Only the bucket
+ * (the lab starts from "a bucket you own"): its own step so setup creates it alongside the table and
+ * the role. The function is not here: it cannot exist without code and configuration, so the `env`
+ * step creates it (with TABLE_NAME) and `code` keeps its code the lab's.
+ */
+export const prerequisites: readonly LabStep<'bucket'>[] = [bucketStep];
+
+/** Every step in apply order; teardown walks it backwards, so the bucket goes after the trigger that uses it. */
+export const allSteps: readonly LabStep<string>[] = [...prerequisites, ...steps];

@@ -1,0 +1,166 @@
+import { hasAwsCode } from '../errors.js';
+import type { LabContext } from '../lab/context.js';
+import { LAB_TAG, logGroupArn, ROLE_POLICY_NAME, tableArn, type LabNames } from '../lab/names.js';
+import { overBroadGrants } from '../policy/breadth.js';
+import { evaluatePolicies, type EvaluationRequest } from '../policy/evaluate.js';
+import type { PolicyDocument } from '../policy/types.js';
+import { createRecorded, removeIfOurs } from './ownership.js';
+import type { Change, CheckResult, Step } from './step.js';
+
+type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'dryRun'>;
+
+export const LAMBDA_TRUST_POLICY: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+/**
+ * The lab's one inline policy: PutItem on the one table, and the three log actions on the function's
+ * own log group. Tighter than AWS's managed AWSLambdaBasicExecutionRole, which allows
+ * logs:CreateLogGroup on every group of the account. The log group is listed in both ARN forms IAM
+ * uses: bare for the group, `:*` for its streams.
+ */
+export function labRolePolicy(names: Pick<LabNames, 'region' | 'account' | 'table' | 'function'>): PolicyDocument {
+  const group = logGroupArn(names);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'SaveUploadMetadata', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn(names) },
+      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [group, `${group}:*`] },
+    ],
+  };
+}
+
+/** What the function's role must be allowed, as (action, resource) pairs. */
+export function requiredGrants(names: Pick<LabNames, 'region' | 'account' | 'table' | 'function'>): EvaluationRequest[] {
+  const group = logGroupArn(names);
+  return [
+    { action: 'dynamodb:PutItem', resource: tableArn(names) },
+    { action: 'logs:CreateLogGroup', resource: `${group}:*` },
+    { action: 'logs:CreateLogStream', resource: `${group}:log-stream:*` },
+    { action: 'logs:PutLogEvents', resource: `${group}:log-stream:*` },
+  ];
+}
+
+const ACCESS_DENIED = ['AccessDenied', 'AccessDeniedException'];
+
+/** `arn:aws:iam::123:role/path/name` → `name`. */
+export const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+async function check(ctx: Ctx): Promise<CheckResult> {
+  const fn = await ctx.lambda.getFunction(ctx.names.function);
+  if (!fn) return { ok: false, detail: `function ${ctx.names.function} does not exist, so there is no execution role to check` };
+  const role = roleNameOf(fn.role);
+  const grants = requiredGrants(ctx.names);
+
+  // The documents serve the least-privilege warning, and the fallback when we may not simulate.
+  let documents: { name: string; document: PolicyDocument }[] | undefined;
+  try {
+    documents = await ctx.iam.rolePolicies(role);
+  } catch (error) {
+    if (!hasAwsCode(error, ...ACCESS_DENIED, 'NoSuchEntity', 'NoSuchEntityException')) throw error;
+    if (!hasAwsCode(error, ...ACCESS_DENIED)) return { ok: false, detail: `the function's role ${role} does not exist` };
+  }
+  let decisions: string[];
+  let how = "IAM's policy simulator";
+  try {
+    decisions = await ctx.iam.simulate(fn.role, grants);
+  } catch (error) {
+    // Learners often may read policies but not simulate them: evaluate the fetched documents here.
+    if (!hasAwsCode(error, ...ACCESS_DENIED) || !documents) throw error;
+    decisions = grants.map((grant) => evaluatePolicies(documents!.map((d) => d.document), grant).decision);
+    how = 'local policy evaluation (you may not call iam:SimulatePrincipalPolicy)';
+  }
+  const denied = grants.flatMap((g, i) => (decisions[i] === 'allowed' ? [] : [`${g.action} on ${g.resource}${decisions[i] === 'explicitDeny' ? ' (explicitly denied)' : ''}`]));
+  if (denied.length > 0) return { ok: false, detail: `role ${role} is not allowed ${denied.join('; ')}` };
+  const warnings = documents ? leastPrivilegeWarnings(documents, grants, ctx.names) : [];
+  return { ok: true, detail: `role ${role} may call dynamodb:PutItem on ${ctx.names.table} and write its logs (${how})`, warnings };
+}
+
+function leastPrivilegeWarnings(documents: { name: string; document: PolicyDocument }[], grants: EvaluationRequest[], names: LabNames): string[] {
+  const warnings = new Set<string>();
+  for (const grant of grants) {
+    for (const broad of overBroadGrants(documents.map((d) => d.document), grant)) {
+      const where = `policy ${documents[broad.policyIndex]!.name}${broad.sid ? ` (statement ${broad.sid})` : ''}`;
+      const narrow = grant.action === 'dynamodb:PutItem' ? `dynamodb:PutItem on ${tableArn(names)}` : `the log actions on ${logGroupArn(names)}:*`;
+      warnings.add(`${where} grants more than needed: ${broad.reasons.join('; ')}. Least privilege: allow only ${narrow}.`);
+    }
+  }
+  return [...warnings];
+}
+
+/** The role to put the policy on: the function's own when it exists, else the lab's. */
+async function targetRole(ctx: Ctx): Promise<string> {
+  const fn = await ctx.lambda.getFunction(ctx.names.function);
+  return fn ? roleNameOf(fn.role) : ctx.names.role;
+}
+
+async function plan(ctx: Ctx): Promise<Change[]> {
+  const role = await targetRole(ctx);
+  const changes: Change[] = [];
+  const existing = await ctx.iam.getRole(role);
+  changes.push({ action: existing ? 'reuse' : 'create', resource: `role ${role}`, reason: existing ? undefined : 'trusted by lambda.amazonaws.com' });
+  const policy = existing ? await ctx.iam.getRolePolicy(role, ROLE_POLICY_NAME) : undefined;
+  const wanted = labRolePolicy(ctx.names);
+  const resource = `inline policy ${ROLE_POLICY_NAME} on ${role}`;
+  if (!policy) changes.push({ action: 'create', resource, reason: 'dynamodb:PutItem on the table, logs on the function\'s log group' });
+  else if (!samePolicy(policy, wanted)) changes.push({ action: 'change', resource, reason: 'it differs from the lab\'s least-privilege policy' });
+  else changes.push({ action: 'reuse', resource });
+  return changes;
+}
+
+const samePolicy = (a: PolicyDocument, b: PolicyDocument) => JSON.stringify(a) === JSON.stringify(b);
+
+async function apply(ctx: Ctx): Promise<Change[]> {
+  const role = await targetRole(ctx);
+  const changes: Change[] = [];
+  if (await ctx.iam.getRole(role)) {
+    changes.push({ action: 'reuse', resource: `role ${role}` });
+  } else {
+    await createRecorded(ctx.state, 'role', role, () => ctx.iam.createRole(role, LAMBDA_TRUST_POLICY, { [LAB_TAG]: 'true' }));
+    changes.push({ action: 'create', resource: `role ${role}`, reason: 'trusted by lambda.amazonaws.com' });
+  }
+  const resource = `inline policy ${ROLE_POLICY_NAME} on ${role}`;
+  const wanted = labRolePolicy(ctx.names);
+  const current = await ctx.iam.getRolePolicy(role, ROLE_POLICY_NAME);
+  if (current && samePolicy(current, wanted)) {
+    changes.push({ action: 'reuse', resource });
+  } else {
+    const put = () => ctx.iam.putRolePolicy(role, ROLE_POLICY_NAME, wanted);
+    await (current ? put() : createRecorded(ctx.state, 'rolePolicy', `${role}/${ROLE_POLICY_NAME}`, put));
+    changes.push({ action: current ? 'change' : 'create', resource });
+  }
+  return changes;
+}
+
+async function remove(ctx: Ctx): Promise<Change[]> {
+  const changes: Change[] = [];
+  const policy = ctx.state.created('rolePolicy');
+  if (policy) {
+    const [role, name] = policy.split('/') as [string, string];
+    changes.push(...(await removeIfOurs(ctx, 'rolePolicy', `inline policy ${name} on ${role}`, { remove: () => ctx.iam.deleteRolePolicy(role, name) })));
+  }
+  const role = ctx.state.created('role');
+  if (role) {
+    changes.push(
+      ...(await removeIfOurs(ctx, 'role', `role ${role}`, {
+        tags: async () => {
+          const found = await ctx.iam.getRole(role);
+          return found && (found.tags ?? {});
+        },
+        remove: () => ctx.iam.deleteRole(role),
+      })),
+    );
+  }
+  return changes;
+}
+
+export const permissionsStep = {
+  id: 'permissions',
+  applyAfter: [],
+  checkAfter: [],
+  plan,
+  apply,
+  check,
+  remove,
+} satisfies Step;

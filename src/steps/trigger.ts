@@ -1,0 +1,200 @@
+import type { LambdaFunctionConfiguration, NotificationConfiguration } from '@aws-sdk/client-s3';
+import { hasAwsCode, LabError } from '../errors.js';
+import type { LabContext } from '../lab/context.js';
+import { s3InvokeGrant } from '../lab/invoke-permission.js';
+import { bucketArn, INCOMING_PREFIX, TEST_KEY } from '../lab/names.js';
+import { retryTransient } from '../lab/retry.js';
+import { createRecorded, GONE, removeIfOurs } from './ownership.js';
+import type { Change, CheckResult, Step } from './step.js';
+
+type Ctx = Pick<LabContext, 'names' | 's3' | 'lambda' | 'dynamodb' | 'state' | 'clock' | 'timeoutMs' | 'dryRun' | 'bucketGiven'>;
+
+export const PERMISSION_SID = 'upload-lab-s3-invoke';
+export const RULE_ID = 'upload-lab-incoming';
+const CREATED_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectCreated:Put'];
+
+/** `arn:aws:lambda:r:a:function:NAME[:qualifier]` → `NAME`. */
+export function functionNameOf(arn: string | undefined): string | undefined {
+  return arn?.split(':')[6];
+}
+
+export function filterValue(rule: Pick<LambdaFunctionConfiguration, 'Filter'>, name: 'prefix' | 'suffix'): string {
+  // S3 answers `Prefix`/`Suffix` whatever case was sent; accept either.
+  return rule.Filter?.Key?.FilterRules?.find((r) => r.Name?.toLowerCase() === name)?.Value ?? '';
+}
+
+/** The rule fires for an ObjectCreated upload of incoming/notes.txt. */
+export function coversTestUpload(rule: LambdaFunctionConfiguration): boolean {
+  return (
+    (rule.Events ?? []).some((e) => CREATED_EVENTS.includes(e)) &&
+    TEST_KEY.startsWith(filterValue(rule, 'prefix')) &&
+    TEST_KEY.endsWith(filterValue(rule, 'suffix'))
+  );
+}
+
+/** The notification rule for `incoming/` that sends to a Lambda function: how verify finds a hand-built lab's function. */
+export function incomingRule(configuration: NotificationConfiguration, fn?: string): LambdaFunctionConfiguration | undefined {
+  return (configuration.LambdaFunctionConfigurations ?? []).find((r) => coversTestUpload(r) && (!fn || functionNameOf(r.LambdaFunctionArn) === fn));
+}
+
+/** S3 rejects two rules whose prefixes overlap for a common event type, whatever their destinations. */
+function overlaps(rule: Pick<LambdaFunctionConfiguration, 'Events' | 'Filter'>): boolean {
+  const prefix = filterValue(rule, 'prefix');
+  const created = (rule.Events ?? []).some((e) => e.startsWith('s3:ObjectCreated:'));
+  return created && (prefix.startsWith(INCOMING_PREFIX) || INCOMING_PREFIX.startsWith(prefix));
+}
+
+async function check(ctx: Ctx): Promise<CheckResult> {
+  const { names } = ctx;
+  const access = await ctx.s3.headBucket(names.bucket);
+  if (access !== 'owned') return { ok: false, detail: access === 'missing' ? `bucket ${names.bucket} does not exist` : `bucket ${names.bucket} belongs to another account` };
+  const rules = (await ctx.s3.getNotifications(names.bucket)).LambdaFunctionConfigurations ?? [];
+  const mine = rules.filter((r) => functionNameOf(r.LambdaFunctionArn) === names.function);
+  if (mine.length === 0) {
+    const others = rules.map((r) => functionNameOf(r.LambdaFunctionArn)).filter(Boolean);
+    return { ok: false, detail: `bucket ${names.bucket} has no notification rule that invokes ${names.function}${others.length ? ` (its rules invoke ${others.join(', ')})` : ''}` };
+  }
+  const rule = mine.find(coversTestUpload);
+  if (!rule) {
+    const seen = mine.map((r) => `events ${(r.Events ?? []).join(', ')} on prefix "${filterValue(r, 'prefix')}"`).join('; ');
+    return { ok: false, detail: `the rule for ${names.function} does not fire for an upload of ${TEST_KEY} (${seen})` };
+  }
+  const warnings: string[] = [];
+  if (!filterValue(rule, 'prefix')) warnings.push(`rule ${rule.Id ?? ''} fires for every object in the bucket; the lab asks for prefix ${INCOMING_PREFIX} only.`);
+  const grant = s3InvokeGrant(await ctx.lambda.getPolicy(names.function), names.bucket, names.account);
+  if (!grant.allowed) return { ok: false, detail: `${names.function}'s resource policy does not let s3.amazonaws.com invoke it for ${names.bucket}` };
+  if (grant.anyBucket) warnings.push(`the permission${grant.sid ? ` ${grant.sid}` : ''} lets S3 invoke ${names.function} from any bucket; add SourceArn ${bucketArn(names.bucket)} to limit it to yours.`);
+  return { ok: true, detail: `${names.bucket} sends ${(rule.Events ?? []).join(', ')} on ${filterValue(rule, 'prefix') || '(any key)'} to ${names.function}, and S3 may invoke it`, warnings };
+}
+
+async function plan(ctx: Ctx): Promise<Change[]> {
+  const { names } = ctx;
+  const fn = await ctx.lambda.getFunction(names.function);
+  const existing = (await ctx.s3.headBucket(names.bucket)) === 'owned' ? await ctx.s3.getNotifications(names.bucket) : {};
+  const rule = incomingRule(existing, names.function);
+  const grant = fn ? s3InvokeGrant(await ctx.lambda.getPolicy(names.function), names.bucket, names.account) : { allowed: false };
+  return [
+    { action: grant.allowed ? 'reuse' : 'create', resource: `permission for S3 to invoke ${names.function}`, reason: grant.allowed ? undefined : `from ${names.bucket} only` },
+    rule
+      ? { action: 'reuse', resource: `notification rule ${rule.Id ?? ''} on ${names.bucket}` }
+      : { action: 'create', resource: `notification rule ${RULE_ID} on ${names.bucket}`, reason: `ObjectCreated on ${INCOMING_PREFIX} → ${names.function}` },
+  ];
+}
+
+async function apply(ctx: Ctx): Promise<Change[]> {
+  const { names } = ctx;
+  const fn = await ctx.lambda.getFunction(names.function);
+  if (!fn) throw new LabError('FunctionMissing', `Function ${names.function} does not exist.`, 'Rerun `upload-lab setup`; it creates the function before the trigger.', 'internal');
+  // The permission first: S3 validates the destination when the rule is written.
+  return [await ensurePermission(ctx), await ensureRule(ctx, fn.arn)];
+}
+
+async function ensurePermission(ctx: Ctx): Promise<Change> {
+  const { names } = ctx;
+  const resource = `permission for S3 to invoke ${names.function}`;
+  if (s3InvokeGrant(await ctx.lambda.getPolicy(names.function), names.bucket, names.account).allowed) return { action: 'reuse', resource };
+  const add = () => ctx.lambda.addPermission({ name: names.function, statementId: PERMISSION_SID, principal: 's3.amazonaws.com', sourceArn: bucketArn(names.bucket), sourceAccount: names.account });
+  await createRecorded(ctx.state, 'permission', PERMISSION_SID, async () => {
+    try {
+      await add();
+    } catch (error) {
+      // Our statement id, left from a lab on another bucket: replace it.
+      if (!hasAwsCode(error, 'ResourceConflictException')) throw error;
+      await ctx.lambda.removePermission(names.function, PERMISSION_SID);
+      await add();
+    }
+  });
+  return { action: 'create', resource, reason: `from ${names.bucket} only` };
+}
+
+async function ensureRule(ctx: Ctx, functionArn: string): Promise<Change> {
+  const { names } = ctx;
+  // PutBucketNotificationConfiguration replaces the whole configuration: read, merge, write.
+  const configuration = await ctx.s3.getNotifications(names.bucket);
+  const existing = incomingRule(configuration, names.function);
+  if (existing) return { action: 'reuse', resource: `notification rule ${existing.Id ?? ''} on ${names.bucket}` };
+  const clash = [...(configuration.LambdaFunctionConfigurations ?? []), ...(configuration.QueueConfigurations ?? []), ...(configuration.TopicConfigurations ?? [])].find(overlaps);
+  if (clash) {
+    throw new LabError(
+      'OverlappingRule',
+      `Bucket ${names.bucket} already has a notification rule (${clash.Id ?? 'no id'}) for ObjectCreated events on a prefix that overlaps ${INCOMING_PREFIX}; S3 allows only one.`,
+      `Point that rule at ${names.function} with prefix ${INCOMING_PREFIX}, remove it, or pass --bucket <another bucket>.`,
+      'user',
+    );
+  }
+  const rule: LambdaFunctionConfiguration = {
+    Id: RULE_ID,
+    LambdaFunctionArn: functionArn,
+    Events: ['s3:ObjectCreated:*'],
+    Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: INCOMING_PREFIX }] } },
+  };
+  const merged = { ...configuration, LambdaFunctionConfigurations: [...(configuration.LambdaFunctionConfigurations ?? []), rule] };
+  // "Unable to validate the following destination configurations" (InvalidArgument) until the new
+  // permission has reached S3: retried briefly.
+  await createRecorded(ctx.state, 'notificationRule', RULE_ID, () =>
+    retryTransient(ctx.clock, { initialDelayMs: 500, maxDelayMs: 4000, timeoutMs: Math.min(ctx.timeoutMs, 30_000) }, (e) => hasAwsCode(e, 'InvalidArgument'), () =>
+      ctx.s3.putNotifications(names.bucket, merged),
+    ),
+  );
+  return { action: 'create', resource: `notification rule ${RULE_ID} on ${names.bucket}`, reason: `ObjectCreated on ${INCOMING_PREFIX} → ${names.function}` };
+}
+
+async function remove(ctx: Ctx): Promise<Change[]> {
+  const { names } = ctx;
+  const changes: Change[] = [];
+  const ruleId = ctx.state.created('notificationRule');
+  if (ruleId) {
+    changes.push(
+      ...(await removeIfOurs(ctx, 'notificationRule', `notification rule ${ruleId} on ${names.bucket}`, {
+        remove: async () => {
+          const configuration = await ctx.s3.getNotifications(names.bucket);
+          const kept = (configuration.LambdaFunctionConfigurations ?? []).filter((r) => r.Id !== ruleId);
+          await ctx.s3.putNotifications(names.bucket, { ...configuration, LambdaFunctionConfigurations: kept });
+        },
+      })),
+    );
+  }
+  const sid = ctx.state.created('permission');
+  if (sid) {
+    changes.push(...(await removeIfOurs(ctx, 'permission', `permission ${sid} on ${names.function}`, { remove: () => ctx.lambda.removePermission(names.function, sid) })));
+  }
+  for (const key of ctx.state.uploads) {
+    changes.push({ action: 'remove', resource: `object ${names.bucket}/${key}` });
+    if (ctx.dryRun) continue;
+    try {
+      await ctx.s3.deleteObject(names.bucket, key);
+    } catch (error) {
+      if (!hasAwsCode(error, ...GONE)) throw error;
+    }
+  }
+  if (!ctx.dryRun) ctx.state.forgetUploads();
+  return changes;
+}
+
+export interface UploadEvidence {
+  key: string;
+  etag: string;
+  /** When the upload was sent, by the lab's clock: log lines and items older than this are someone else's. */
+  at: number;
+}
+
+/**
+ * Uploads incoming/notes.txt, which should make S3 invoke the function. Its content carries the time,
+ * so its ETag is new on every upload and the item it produces can be told from an older one.
+ */
+export async function uploadTestFile(ctx: Pick<LabContext, 'names' | 's3' | 'clock'>, record?: Pick<LabContext['state'], 'recordUpload'>): Promise<UploadEvidence> {
+  const at = ctx.clock.now();
+  record?.recordUpload(TEST_KEY);
+  const { etag } = await ctx.s3.putObject(ctx.names.bucket, TEST_KEY, `upload-lab test file, uploaded ${new Date(at).toISOString()}\n`);
+  return { key: TEST_KEY, etag, at };
+}
+
+export const triggerStep = {
+  id: 'trigger',
+  applyAfter: ['code', 'bucket'],
+  checkAfter: [],
+  plan,
+  apply,
+  check,
+  remove,
+} satisfies Step;
