@@ -3,6 +3,7 @@
 // sandbox, loads inside its action, so `upload-lab --help` starts in tens of milliseconds.
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandIO } from './commands/run-command.js';
+import { OPTION_ENV } from './sandbox/options.js';
 
 // `upload-lab verify | head` closes our stdout early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -92,7 +93,12 @@ program
   .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
   .option('--data-dir <dir>', 'where the sandbox keeps its state (default: ~/.upload-lab/sandbox)')
   .option('--debug', 'show stack traces')
-  .addHelpText('after', '\nExamples:\n  $ npx upload-lab sandbox\n  $ npx upload-lab sandbox --port 4567 --data-dir ./sandbox-data\n  $ aws --endpoint-url http://127.0.0.1:4566 s3 ls   # in another terminal\n')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ npx upload-lab sandbox\n  $ npx upload-lab sandbox --port 4567 --data-dir ./sandbox-data\n  $ aws --endpoint-url http://127.0.0.1:4566 s3 ls   # in another terminal\n' +
+      '  $ UPLOAD_LAB_SANDBOX_ROLE_PROPAGATION_MS=8000 npx upload-lab sandbox   # a new role is unusable for 8 s, as on AWS\n' +
+      `\nAWS's inconvenient behaviours, off by default (also read by every --local command; see docs/sandbox.md):\n${Object.keys(OPTION_ENV).map((name) => `  ${name}`).join('\n')}\n`,
+  )
   .action(async (options) => {
     const { sandbox } = await import('./commands/sandbox.js');
     const stopped = new Promise((resolve) => {

@@ -77,6 +77,9 @@ export function toLabError(error: unknown, action?: string): LabError {
     // Its message already says which process holds the dir and what to do.
     return new LabError('DataDirLocked', error.message, undefined, 'user', { cause: error });
   }
+  if (error instanceof Error && error.name === 'InvalidSandboxOptionError') {
+    return new LabError('BadSandboxOption', error.message, 'Fix or unset that environment variable (upload-lab sandbox --help lists them).', 'user', { cause: error });
+  }
   if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return new LabError('PortInUse', `The port is already in use (${error.message}).`, 'Stop what listens there, or pass another --port (0 picks a free one).', 'user', { cause: error });
   }

@@ -24,8 +24,9 @@ export async function sandbox(options: SandboxCommandOptions, io: CommandIO, sto
     // Any credentials work against the sandbox: it must not be reachable from other machines.
     if (!LOOPBACK.includes(host)) throw new UsageError(`--host ${host} is not a loopback address.`, `The sandbox accepts any credentials, so it only listens on ${LOOPBACK.join(', ')}.`, 'BadHost');
     const dataDir = options.dataDir ?? defaultSandboxDataDir();
+    const { sandboxOptionsFromEnv } = await import('../sandbox/options.js');
     const { startSandbox } = await import('../sandbox/server.js');
-    const running = await startSandbox({ dataDir, host, port });
+    const running = await startSandbox({ ...sandboxOptionsFromEnv(), dataDir, host, port });
     io.out.write(`${messages.sandboxServing(running.endpoint, dataDir)}\n\n${sandboxInstructions(running.endpoint).join('\n')}\n`);
     await stopped;
     io.out.write(`${messages.sandboxStopping}\n`);

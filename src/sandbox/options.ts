@@ -52,7 +52,12 @@ export const OPTION_ENV: Record<string, keyof SandboxOptions> = {
   UPLOAD_LAB_SANDBOX_MAX_BODY_BYTES: 'maxBodyBytes',
 };
 
-export class InvalidSandboxOptionError extends Error {}
+export class InvalidSandboxOptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSandboxOptionError';
+  }
+}
 
 export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<SandboxOptions> {
   const options: Record<string, unknown> = {};

@@ -40,6 +40,16 @@ describe('upload-lab sandbox', () => {
     }
   });
 
+  test('a malformed behaviour switch in the environment is a clear error (exit 2), for sandbox and --local alike', async () => {
+    const env = cliEnv({ UPLOAD_LAB_SANDBOX_DUPLICATE_EVENTS: 'maybe' });
+    const served = await runCli(['sandbox', '--port', '0', '--data-dir', join(env.HOME!, 'data')], { env });
+    assert.equal(served.code, 2);
+    assert.match(served.stderr, /UPLOAD_LAB_SANDBOX_DUPLICATE_EVENTS must be true or false, not "maybe"/);
+    const local = await runCli(['verify', '--local', '--data-dir', join(env.HOME!, 'data')], { env });
+    assert.equal(local.code, 2);
+    assert.match(local.stderr, /UPLOAD_LAB_SANDBOX_DUPLICATE_EVENTS/);
+  });
+
   test('rejects a non-loopback --host (the sandbox takes any credentials)', async () => {
     const { code, stderr } = await runCli(['sandbox', '--host', '0.0.0.0'], { env: cliEnv() });
     assert.equal(code, 2);
