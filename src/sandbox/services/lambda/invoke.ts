@@ -103,7 +103,9 @@ export class Invoker {
     if (!role) throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
     const hex = hexOfSha(record.codeSha256);
     const taskRoot = prepareTaskRoot(runtimeDir(this.world.options.dataDir, record.region, record.name), hex, () => this.store.readCode(record.codeSha256));
-    const credentials = this.world.sessions.issue(role.name, role.roleId, record.name);
+    // STS session names need two characters: Lambda pads a one-character function name (see sts.json).
+    const sessionName = record.name.length < 2 ? `${record.name}@lambda_function` : record.name;
+    const credentials = this.world.sessions.issue(role.name, role.roleId, sessionName);
     const streamName = logStreamName();
     const variables = {
       ...record.environment,
