@@ -1,7 +1,7 @@
 import type { LabContext } from '../lab/context.js';
 import { missingFields, probeKey, s3PutEvent } from '../lab/probe.js';
 import { updateFunction, whenSettled } from './function.js';
-import type { Change, CheckResult, Step } from './step.js';
+import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
 type Ctx = Pick<LabContext, 'names' | 'lambda' | 'dynamodb' | 'clock' | 'timeoutMs' | 'handlerZip'>;
 
@@ -67,5 +67,5 @@ export const codeStep = {
   apply,
   check,
   // The function goes with the env step, which created it.
-  remove: async (): Promise<Change[]> => [],
+  remove: noChanges,
 } satisfies Step;

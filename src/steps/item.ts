@@ -5,7 +5,7 @@ import { hasAwsCode } from '../errors.js';
 import { missingFields } from '../lab/probe.js';
 import { poll } from '../lab/retry.js';
 import { GONE } from './ownership.js';
-import type { Change, CheckResult, Step } from './step.js';
+import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
 type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'clock' | 'timeoutMs' | 'upload' | 'state' | 'dryRun'>;
 
@@ -57,8 +57,8 @@ export const itemStep = {
   id: 'item',
   applyAfter: ['trigger'],
   checkAfter: ['trigger', 'code'],
-  plan: async (): Promise<Change[]> => [],
-  apply: async (): Promise<Change[]> => [],
+  plan: noChanges,
+  apply: noChanges,
   check,
   remove,
 } satisfies Step;

@@ -1,7 +1,7 @@
 import type { LabContext } from '../lab/context.js';
 import { logGroupName, TEST_KEY } from '../lab/names.js';
 import { poll } from '../lab/retry.js';
-import type { Change, CheckResult, Step } from './step.js';
+import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
 type Ctx = Pick<LabContext, 'names' | 'logs' | 'clock' | 'timeoutMs' | 'upload' | 'state' | 'dryRun'>;
 
@@ -54,8 +54,8 @@ export const logsStep = {
   applyAfter: ['trigger'],
   checkAfter: ['trigger', 'code'],
   // Nothing to build: the function writes its logs.
-  plan: async (): Promise<Change[]> => [],
-  apply: async (): Promise<Change[]> => [],
+  plan: noChanges,
+  apply: noChanges,
   check,
   remove,
 } satisfies Step;
