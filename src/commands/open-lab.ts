@@ -76,6 +76,8 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
       state,
       clock,
       timeoutMs: options.timeoutMs,
+      // CloudWatch delivers log lines seconds after the function runs; a local endpoint, at once.
+      pollIntervalMs: endpoint ? 50 : 1000,
       handlerZip: () => (zip ??= buildHandlerZip()),
       upload: undefined,
       dryRun: Boolean(options.dryRun),

@@ -20,6 +20,8 @@ export interface LabContext extends Services {
   clock: Clock;
   /** Upper bound for each wait: a table becoming ACTIVE, a role becoming assumable, a log line arriving. */
   timeoutMs: number;
+  /** How often to look again for the function's log line and item: seconds on AWS, milliseconds locally. */
+  pollIntervalMs: number;
   handlerZip(): Promise<HandlerZip>;
   /** The test upload of this run, once made (setup always; verify unless --no-upload): the logs and item checks wait for its effects. */
   upload: UploadEvidence | undefined;

@@ -7,9 +7,8 @@ import { poll } from '../lab/retry.js';
 import { GONE } from './ownership.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'clock' | 'timeoutMs' | 'upload' | 'state' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun'>;
 
-const POLL_MS = 500;
 
 /**
  * Looks for the item of incoming/notes.txt. After an upload it must carry that upload's ETag (the
@@ -18,7 +17,7 @@ const POLL_MS = 500;
 async function check(ctx: Ctx): Promise<CheckResult> {
   const key = { bucket: ctx.names.bucket, object_key: TEST_KEY };
   const wanted = ctx.upload?.etag;
-  const outcome = await poll<Item>(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, POLL_MS, async () => {
+  const outcome = await poll<Item>(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, ctx.pollIntervalMs, async () => {
     const item = await ctx.dynamodb.getItem(ctx.names.table, key);
     if (item && (!wanted || item.etag === wanted)) return { done: true, value: item };
     return item ? { done: false, last: item } : { done: false };

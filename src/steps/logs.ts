@@ -3,10 +3,9 @@ import { logGroupName, TEST_KEY } from '../lab/names.js';
 import { poll } from '../lab/retry.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'logs' | 'clock' | 'timeoutMs' | 'upload' | 'state' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'logs' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun'>;
 
 // Log lines reach CloudWatch seconds after they are printed; a log-free answer is asked again.
-const POLL_MS = 1000;
 // The lab's clock and AWS's may differ a little; a line from just before the upload is still this upload's.
 const CLOCK_SKEW_MS = 5000;
 
@@ -22,7 +21,7 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   // A quoted filter pattern matches the exact phrase (unquoted, `/` and `.` would split it into terms).
   const pattern = `"${line}"`;
   const since = ctx.upload ? ctx.upload.at - CLOCK_SKEW_MS : undefined;
-  const outcome = await poll(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, POLL_MS, async () => {
+  const outcome = await poll(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, ctx.pollIntervalMs, async () => {
     const events = await ctx.logs.filterEvents(group, pattern, since);
     return events.length > 0 ? { done: true as const, value: events.length } : { done: false as const };
   });

@@ -290,6 +290,7 @@ export function fakeContext(overrides: Partial<LabContext> = {}): { ctx: LabCont
     state: StateStore.open('fake', '000000000000', 'us-east-1', mkdtempSync(join(tmpdir(), 'upload-lab-state-'))),
     clock,
     timeoutMs: 30_000,
+    pollIntervalMs: 1000,
     handlerZip: async () => ({ zip: Buffer.from('v1'), codeSha256: 'sha-of-v1', handler: 'index.handler', runtime: 'nodejs22.x' }),
     upload: undefined,
     dryRun: false,
