@@ -18,7 +18,7 @@ export class JsonState<T> {
   readonly data: T;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly file: string, initial: () => T, private readonly delayMs = 25) {
+  constructor(private readonly file: string, initial: () => T, private readonly delayMs = 100) {
     this.data = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : initial();
   }
 
