@@ -92,3 +92,23 @@ export async function rawRequest(
   });
   return { status: answer.status, headers: answer.headers, text: await answer.text() };
 }
+
+/**
+ * The keys of an answer, to compare which keys AWS recorded with which the sandbox sends: without the
+ * recorder's `ResponseMetadata` and the SDK's `$metadata`.
+ */
+export function answerKeys(answer: object): string[] {
+  return Object.keys(answer)
+    .filter((k) => k !== 'ResponseMetadata' && k !== '$metadata')
+    .sort();
+}
+
+/** The error a call fails with (failing the test if it succeeds), for comparing with a recorded error. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the call to fail');
+}

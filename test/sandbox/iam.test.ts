@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { createIamService } from '../../src/sandbox/services/iam.js';
 import type { World } from '../../src/sandbox/world.js';
-import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
+import { answerKeys, assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const TRUST = JSON.stringify({
@@ -38,9 +38,6 @@ const PUT_ITEM = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: '
 const BASIC_EXECUTION = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
 /** The keys a recorded answer has, without the SDK's metadata. */
-function keysOf(value: object): string[] {
-  return Object.keys(value).filter((k) => k !== 'ResponseMetadata' && k !== '$metadata').sort();
-}
 
 /** Runs `call`, which must fail, and gives back the SDK's error. */
 async function failure(call: Promise<unknown>): Promise<unknown> {
@@ -77,7 +74,7 @@ describe('sandbox IAM', () => {
       const recorded = referenceCase('iam', 'iam.create_role.lambda_trust_policy').response.Role;
       const { Role } = await createRole('lab-create', { Path: '/service-role/' });
       assert.ok(Role);
-      assert.deepEqual(keysOf(Role), keysOf(recorded));
+      assert.deepEqual(answerKeys(Role), answerKeys(recorded));
       assert.equal(Role.Arn, 'arn:aws:iam::000000000000:role/service-role/lab-create');
       assertMatchesRecorded(recorded.Arn.replace('<path>', '/service-role/'), Role.Arn, 'Arn');
       assert.equal(Role.Path, '/service-role/');
@@ -91,7 +88,7 @@ describe('sandbox IAM', () => {
       const created = await createRole('lab-get');
       const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'lab-get' }));
       assert.ok(Role);
-      assert.deepEqual(keysOf(Role), keysOf(recorded));
+      assert.deepEqual(answerKeys(Role), answerKeys(recorded));
       assert.equal(Role.MaxSessionDuration, recorded.MaxSessionDuration);
       assert.deepEqual(Role.RoleLastUsed, recorded.RoleLastUsed);
       assert.equal(Role.RoleId, created.Role?.RoleId);
@@ -199,7 +196,7 @@ describe('sandbox IAM', () => {
       const recorded = referenceCase('iam', 'iam.get_role_policy.response').response;
       await iam.send(new PutRolePolicyCommand({ RoleName: 'lab-fn', PolicyName: 'write-metadata', PolicyDocument: PUT_ITEM }));
       const got = await iam.send(new GetRolePolicyCommand({ RoleName: 'lab-fn', PolicyName: 'write-metadata' }));
-      assert.deepEqual(keysOf(got), keysOf(recorded));
+      assert.deepEqual(answerKeys(got), answerKeys(recorded));
       assert.equal(got.RoleName, 'lab-fn');
       assert.equal(got.PolicyName, 'write-metadata');
       assert.equal(decodeURIComponent(got.PolicyDocument!), PUT_ITEM);
@@ -244,7 +241,7 @@ describe('sandbox IAM', () => {
     it('ListRolePolicies lists inline policy names as recorded', async () => {
       const recorded = referenceCase('iam', 'iam.list_role_policies.response').response;
       const listed = await iam.send(new ListRolePoliciesCommand({ RoleName: 'lab-fn' }));
-      assert.deepEqual(keysOf(listed), keysOf(recorded));
+      assert.deepEqual(answerKeys(listed), answerKeys(recorded));
       assert.deepEqual(listed.PolicyNames, ['write-metadata']);
       assert.equal(listed.IsTruncated, false);
 
@@ -269,7 +266,7 @@ describe('sandbox IAM', () => {
       await iam.send(new AttachRolePolicyCommand({ RoleName: 'lab-fn', PolicyArn: BASIC_EXECUTION }));
       await iam.send(new AttachRolePolicyCommand({ RoleName: 'lab-fn', PolicyArn: BASIC_EXECUTION }));
       const listed = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'lab-fn' }));
-      assert.deepEqual(keysOf(listed), keysOf(recorded));
+      assert.deepEqual(answerKeys(listed), answerKeys(recorded));
       assert.deepEqual(
         listed.AttachedPolicies,
         recorded.AttachedPolicies.map((p: { PolicyArn: string; PolicyName: string }) => ({ PolicyName: p.PolicyName, PolicyArn: p.PolicyArn.replace('arn:<partition>:', 'arn:aws:') })),
@@ -392,13 +389,13 @@ describe('sandbox IAM', () => {
           ResourceArns: ['arn:aws:s3:::bucket'],
         }),
       );
-      assert.deepEqual(keysOf(answer), keysOf(recorded));
+      assert.deepEqual(answerKeys(answer), answerKeys(recorded));
       assert.equal(answer.IsTruncated, false);
       const results = answer.EvaluationResults!;
       assert.equal(results.length, recorded.EvaluationResults.length);
       results.forEach((result, i) => {
         const expected = recorded.EvaluationResults[i];
-        assert.deepEqual(keysOf(result), keysOf(expected));
+        assert.deepEqual(answerKeys(result), answerKeys(expected));
         assert.equal(result.EvalActionName, expected.EvalActionName);
         assert.equal(result.EvalDecision, expected.EvalDecision);
         assert.equal(result.EvalResourceName, 'arn:aws:s3:::bucket');

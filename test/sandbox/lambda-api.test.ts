@@ -20,29 +20,13 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
+import { answerKeys, assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase, rejection } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { createActiveFunction, createRole, fixture, zipOf } from './lambda-support.js';
 
 const ECHO = { 'index.mjs': fixture('echo.mjs') };
 
 /** The keys of a recorded response, without the recorder's metadata. */
-function recordedKeys(response: Record<string, unknown>): string[] {
-  return Object.keys(response).filter((k) => k !== 'ResponseMetadata').sort();
-}
-
-function keysOf(output: object): string[] {
-  return Object.keys(output).filter((k) => k !== '$metadata').sort();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('lambda API', () => {
   let t: TestSandbox;
@@ -58,7 +42,7 @@ describe('lambda API', () => {
     const created = await t.clients.lambda.send(new CreateFunctionCommand({ FunctionName: 'api-create', Role: role, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: zip } }));
     const reference = referenceCase('lambda', 'lambda.create_function.response_without_environment').response;
     assert.equal(created.$metadata.httpStatusCode, 201);
-    assert.deepEqual(keysOf(created), recordedKeys(reference));
+    assert.deepEqual(answerKeys(created), answerKeys(reference));
     assert.equal(created.State, 'Pending');
     assert.equal(created.StateReason, 'The function is being created.');
     assert.equal(created.StateReasonCode, 'Creating');
@@ -73,8 +57,8 @@ describe('lambda API', () => {
     await waitUntilFunctionActiveV2({ client: t.clients.lambda, maxWaitTime: 30 }, { FunctionName: 'api-create' });
     const got = await t.clients.lambda.send(new GetFunctionCommand({ FunctionName: 'api-create' }));
     const active = referenceCase('lambda', 'lambda.get_function.active').response;
-    assert.deepEqual(keysOf(got), recordedKeys(active));
-    assert.deepEqual(keysOf(got.Configuration!), Object.keys(active.Configuration).sort());
+    assert.deepEqual(answerKeys(got), answerKeys(active));
+    assert.deepEqual(answerKeys(got.Configuration!), Object.keys(active.Configuration).sort());
     assert.equal(got.Configuration!.State, 'Active');
     assert.equal(got.Configuration!.LastUpdateStatus, 'Successful');
     assert.notEqual(got.Configuration!.RevisionId, created.RevisionId);
@@ -87,10 +71,10 @@ describe('lambda API', () => {
   it('echoes an empty Environment as an empty map, as the recorded create does', async () => {
     const created = await createActiveFunction(t.clients, { name: 'api-env', role, files: ECHO, Environment: { Variables: {} }, MemorySize: 256, Timeout: 5 });
     const reference = referenceCase('lambda', 'lambda.create_function.response').response.CreateFunctionResponse;
-    assert.deepEqual(keysOf(created), recordedKeys(reference));
+    assert.deepEqual(answerKeys(created), answerKeys(reference));
     assert.deepEqual(created.Environment, { Variables: {} });
     const config = await t.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'api-env' }));
-    assert.deepEqual(keysOf(config), recordedKeys(referenceCase('lambda', 'lambda.get_function_configuration.response').response));
+    assert.deepEqual(answerKeys(config), answerKeys(referenceCase('lambda', 'lambda.get_function_configuration.response').response));
   });
 
   it('accepts a name, a partial ARN, a full ARN and a :$LATEST qualifier', async () => {
@@ -108,13 +92,13 @@ describe('lambda API', () => {
     const updated = await t.clients.lambda.send(
       new UpdateFunctionConfigurationCommand({ FunctionName: 'api-env', Description: 'Changed-Description', Environment: { Variables: { ENV_A: 'a' } }, Timeout: 10, MemorySize: 512 }),
     );
-    assert.deepEqual(keysOf(updated), recordedKeys(referenceCase('lambda', 'lambda.update_function_configuration.response').response));
+    assert.deepEqual(answerKeys(updated), answerKeys(referenceCase('lambda', 'lambda.update_function_configuration.response').response));
     assert.equal(updated.LastUpdateStatus, 'InProgress');
     assert.equal(updated.LastUpdateStatusReasonCode, 'Creating');
     assert.notEqual(updated.RevisionId, before.RevisionId);
     await waitUntilFunctionUpdatedV2({ client: t.clients.lambda, maxWaitTime: 30 }, { FunctionName: 'api-env' });
     const after = await t.clients.lambda.send(new GetFunctionCommand({ FunctionName: 'api-env' }));
-    assert.deepEqual(keysOf(after.Configuration!), Object.keys(referenceCase('lambda', 'lambda.get_function.after_configuration_update').response.Configuration).sort());
+    assert.deepEqual(answerKeys(after.Configuration!), Object.keys(referenceCase('lambda', 'lambda.get_function.after_configuration_update').response.Configuration).sort());
     assert.equal(after.Configuration!.LastUpdateStatus, 'Successful');
     assert.deepEqual(after.Configuration!.Environment, { Variables: { ENV_A: 'a' } });
     assert.equal(after.Configuration!.Timeout, 10);

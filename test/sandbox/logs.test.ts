@@ -35,26 +35,12 @@ import { createLogsService } from '../../src/sandbox/services/logs.js';
 import { RoleSessions } from '../../src/sandbox/sessions.js';
 import type { World } from '../../src/sandbox/world.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
-import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
+import { answerKeys, assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase, rejection } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const DAY = 86_400_000;
 
 /** The keys of a recorded (or SDK) answer, without the transport's metadata. */
-function keysOf(answer: object): string[] {
-  return Object.keys(answer)
-    .filter((k) => k !== 'ResponseMetadata' && k !== '$metadata')
-    .sort();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 let counter = 0;
 const unique = (base: string) => `${base}-${process.pid}-${++counter}`;
@@ -83,10 +69,10 @@ describe('CloudWatch Logs sandbox', () => {
       for (const i of [0, 1, 2]) await logs.send(new CreateLogGroupCommand({ logGroupName: `${prefix}-group-${i}` }));
       const answer = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }));
       const recorded = referenceCase('logs', 'logs.describe_log_groups.with_prefix').response;
-      assert.deepEqual(keysOf(answer), keysOf(recorded));
+      assert.deepEqual(answerKeys(answer), answerKeys(recorded));
       assert.equal(answer.logGroups?.length, 3);
       for (const [i, group] of answer.logGroups!.entries()) {
-        assert.deepEqual(keysOf(group), keysOf(recorded.logGroups[i]));
+        assert.deepEqual(answerKeys(group), answerKeys(recorded.logGroups[i]));
         assert.equal(group.logGroupName, `${prefix}-group-${i}`);
         assertMatchesRecorded(recorded.logGroups[i].arn.replace('<region>', 'us-east-1'), group.arn, 'arn');
         assert.equal(group.arn, `arn:aws:logs:us-east-1:000000000000:log-group:${prefix}-group-${i}:*`);
@@ -205,8 +191,8 @@ describe('CloudWatch Logs sandbox', () => {
       const { group, stream } = await groupWithStream();
       const answer = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group }));
       const recorded = referenceCase('logs', 'logs.describe_log_streams.response').response;
-      assert.deepEqual(keysOf(answer), keysOf(recorded));
-      assert.deepEqual(keysOf(answer.logStreams![0]!), keysOf(recorded.logStreams[0]));
+      assert.deepEqual(answerKeys(answer), answerKeys(recorded));
+      assert.deepEqual(answerKeys(answer.logStreams![0]!), answerKeys(recorded.logStreams[0]));
       assert.equal(answer.logStreams![0]!.arn, `arn:aws:logs:us-east-1:000000000000:log-group:${group}:log-stream:${stream}`);
       assert.equal(answer.logStreams![0]!.storedBytes, 0);
     });
@@ -306,8 +292,8 @@ describe('CloudWatch Logs sandbox', () => {
       const now = Date.now();
       const old = await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [{ timestamp: now - 30 * DAY, message: 'Old message' }] }));
       const recorded = referenceCase('logs', 'logs.put_log_events.too_old').response;
-      assert.deepEqual(keysOf(old), keysOf(recorded));
-      assert.deepEqual(keysOf(old.rejectedLogEventsInfo!), keysOf(recorded.rejectedLogEventsInfo));
+      assert.deepEqual(answerKeys(old), answerKeys(recorded));
+      assert.deepEqual(answerKeys(old.rejectedLogEventsInfo!), answerKeys(recorded.rejectedLogEventsInfo));
       assert.equal(old.rejectedLogEventsInfo!.tooOldLogEventEndIndex, 1);
       const mixed = await logs.send(
         new PutLogEventsCommand({
@@ -386,7 +372,7 @@ describe('CloudWatch Logs sandbox', () => {
       const { pages } = await pageAll({ logGroupName: group, logStreamName: stream, limit: 7, startFromHead: true }, 'nextForwardToken');
       assert.deepEqual(pages.map((p) => p.length), [7, 7, 6]);
       assert.deepEqual(pages.flat().map((e) => e.message), all);
-      for (const e of pages.flat()) assert.deepEqual(keysOf(e), keysOf(referenceCase('logs', 'logs.get_log_events.lambda_async_error_events').response[0]));
+      for (const e of pages.flat()) assert.deepEqual(answerKeys(e), answerKeys(referenceCase('logs', 'logs.get_log_events.lambda_async_error_events').response[0]));
     });
 
     it('starts at the newest events by default and pages backward', async () => {
@@ -463,7 +449,7 @@ describe('CloudWatch Logs sandbox', () => {
       assert.deepEqual(timestamps, [...timestamps].sort((a, b) => a - b));
       assert.equal(new Set(events.map((e) => e.eventId)).size, 26);
       const recorded = referenceCase('logs', 'logs.filter_log_events.lambda_function_events').response[0];
-      for (const e of events) assert.deepEqual(keysOf(e), keysOf(recorded));
+      for (const e of events) assert.deepEqual(answerKeys(e), answerKeys(recorded));
       const one = await filterAll({ logGroupName: group, logStreamNames: ['s2'] });
       assert.ok(one.events.every((e) => e.logStreamName === 's2'));
       assert.equal(one.events.length, 13);
