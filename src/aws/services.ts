@@ -4,7 +4,7 @@ import type { PolicyDocument } from '../policy/types.js';
 /**
  * One narrow interface per AWS service: just the operations the lab uses, in the lab's own terms.
  * Steps depend on these, never on SDK clients, so a unit test fakes a service in a few lines.
- * `aws/adapter.ts` implements them over the real SDK clients.
+ * `aws/sdk-services.ts` implements them over the real SDK clients.
  *
  * Conventions: reading something that does not exist answers `undefined` (not an error); every other
  * AWS error is thrown as the SDK raised it, so callers can tell them apart by `name` (the AWS code).
