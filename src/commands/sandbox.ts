@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { UsageError, toLabError } from '../errors.js';
 import { parsePort } from '../lab/names.js';
 import { defaultSandboxDataDir } from '../paths.js';
@@ -11,7 +12,10 @@ export interface SandboxCommandOptions {
   debug?: boolean;
 }
 
-const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
+}
 
 /**
  * `upload-lab sandbox`: serves the sandbox in the foreground until `stopped` resolves (SIGINT or
@@ -22,7 +26,7 @@ export async function sandbox(options: SandboxCommandOptions, io: CommandIO, sto
     const port = parsePort(options.port ?? '4566');
     const host = options.host ?? '127.0.0.1';
     // Any credentials work against the sandbox: it must not be reachable from other machines.
-    if (!LOOPBACK.includes(host)) throw new UsageError(`--host ${host} is not a loopback address.`, `The sandbox accepts any credentials, so it only listens on ${LOOPBACK.join(', ')}.`, 'BadHost');
+    if (!isLoopback(host)) throw new UsageError(`--host ${host} is not a loopback address.`, 'The sandbox accepts any credentials, so it only listens on loopback: 127.0.0.1 (or another 127.x address), ::1 or localhost.', 'BadHost');
     const dataDir = options.dataDir ?? defaultSandboxDataDir();
     const { sandboxOptionsFromEnv } = await import('../sandbox/options.js');
     const { startSandbox } = await import('../sandbox/server.js');
