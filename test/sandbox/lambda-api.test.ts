@@ -191,6 +191,32 @@ describe('lambda API', () => {
     assertErrorMatchesReference(await rejection(t.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: 'api-delete' }))), referenceCase('lambda', 'lambda.delete_function.already_deleted'));
   });
 
+  it('answers GetPolicy with every statement, and after a removal the rest, exactly as recorded', async () => {
+    await createActiveFunction(t.clients, { name: 'api-policy-two', role, files: ECHO });
+    const lambda = t.clients.lambda;
+    const sourceAccount = await lambda.send(
+      new AddPermissionCommand({ FunctionName: 'api-policy-two', StatementId: 'lambda', Action: 'lambda:InvokeFunction', Principal: 'lambda.amazonaws.com', SourceAccount: '000000000000' }),
+    );
+    const asRecorded = (value: unknown, name: string) =>
+      JSON.stringify(value).replaceAll('111111111111', '000000000000').replaceAll('arn:<partition>:', 'arn:aws:').replaceAll('<region>', 'us-east-1').replaceAll('<resource:1>', name);
+    assert.equal(sourceAccount.$metadata.httpStatusCode, 201);
+    assert.equal(sourceAccount.Statement, asRecorded(referenceCase('lambda', 'lambda.add_permission.service_principal_with_source_account').response.Statement, 'api-policy-two'));
+    await lambda.send(new RemovePermissionCommand({ FunctionName: 'api-policy-two', StatementId: 'lambda' }));
+
+    await lambda.send(new AddPermissionCommand({ FunctionName: 'api-policy-two', StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' }));
+    await lambda.send(
+      new AddPermissionCommand({ FunctionName: 'api-policy-two', StatementId: 'sqs', Action: 'lambda:InvokeFunction', Principal: 'sqs.amazonaws.com', SourceArn: 'arn:aws:s3:::lambda-bucket' }),
+    );
+    const two = await lambda.send(new GetPolicyCommand({ FunctionName: 'api-policy-two' }));
+    assert.equal(two.Policy, asRecorded(referenceCase('lambda', 'lambda.get_policy.two_statements').response.Policy, 'api-policy-two').replace('<resource:2>', 'lambda-bucket'));
+    await lambda.send(new RemovePermissionCommand({ FunctionName: 'api-policy-two', StatementId: 'sqs' }));
+    const one = await lambda.send(new GetPolicyCommand({ FunctionName: 'api-policy-two' }));
+    assert.equal(one.Policy, asRecorded(referenceCase('lambda', 'lambda.get_policy.after_one_removed').response.Policy, 'api-policy-two'));
+    assert.notEqual(one.RevisionId, two.RevisionId, 'each change gives a new RevisionId');
+    // The listing test below counts this suite's functions.
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: 'api-policy-two' }));
+  });
+
   it('adds, reads and removes resource-policy statements as recorded', async () => {
     await createActiveFunction(t.clients, { name: 'api-policy', role, files: ECHO });
     const lambda = t.clients.lambda;

@@ -162,6 +162,27 @@ describe('s3: notification configuration', () => {
     assertNotAuthorizedDestination(await rejection(put(lambdaConfig('id', FN, ['s3:ObjectCreated:*']), false)));
   });
 
+  it('numbers one ArgumentName/ArgumentValue pair per destination S3 cannot validate, as recorded', async () => {
+    const other = FN.replace(/:function:.*/, ':function:another-missing-fn');
+    const both: NotificationConfiguration = {
+      LambdaFunctionConfigurations: [
+        ...lambdaConfig('a', FN, ['s3:ObjectCreated:*'], [['Prefix', 'a/']]).LambdaFunctionConfigurations!,
+        ...lambdaConfig('b', other, ['s3:ObjectCreated:*'], [['Prefix', 'b/']]).LambdaFunctionConfigurations!,
+      ],
+    };
+    const error = (await rejection(put(both, false))) as Record<string, string>;
+    // Recorded with two SQS queues; the numbering is the same for Lambda destinations.
+    const recorded = referenceCase('s3', 's3.put_bucket_notification_configuration.multiple_destinations_missing').response.Error;
+    assert.equal(error.name, recorded.Code);
+    assert.equal(error.message, recorded.Message);
+    assert.deepEqual(
+      Object.keys(error).filter((k) => /^Argument(Name|Value)\d$/.test(k)).sort(),
+      Object.keys(recorded).filter((k) => /^Argument(Name|Value)\d$/.test(k)).sort(),
+    );
+    assert.equal(error.ArgumentName1, `${FN}, null`);
+    assert.equal(error.ArgumentName2, `${other}, null`);
+  });
+
   it('checks ARN syntax even when destination validation is skipped', async () => {
     for (const [key, skip] of [
       ['s3.put_bucket_notification_configuration.lambda_arn_unparseable', false],
