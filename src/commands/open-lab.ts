@@ -4,7 +4,7 @@ import { buildHandlerZip, type HandlerZip } from '../deploy/zip.js';
 import { LabError, UsageError, toLabError } from '../errors.js';
 import { systemClock, type Clock } from '../lab/clock.js';
 import type { LabContext } from '../lab/context.js';
-import { DEFAULT_FUNCTION, DEFAULT_ROLE, DEFAULT_TABLE, defaultBucketName, validateRegion } from '../lab/names.js';
+import { DEFAULT_FUNCTION, DEFAULT_TABLE, defaultBucketName, defaultRoleName, validateRegion } from '../lab/names.js';
 import { StateStore } from '../lab/state.js';
 import { defaultSandboxDataDir } from '../paths.js';
 import type { Target } from '../report/messages.js';
@@ -60,6 +60,7 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
     }
     const state = StateStore.open(targetKey, account, region);
     const recorded = state.names;
+    const functionName = options.function ?? recorded?.function ?? DEFAULT_FUNCTION;
     let zip: Promise<HandlerZip> | undefined;
     const ctx: LabContext = {
       ...services,
@@ -68,8 +69,8 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
         account,
         bucket: options.bucket ?? recorded?.bucket ?? defaultBucketName(account, region),
         table: options.table ?? recorded?.table ?? DEFAULT_TABLE,
-        function: options.function ?? recorded?.function ?? DEFAULT_FUNCTION,
-        role: recorded?.role ?? DEFAULT_ROLE,
+        function: functionName,
+        role: recorded?.role ?? defaultRoleName(functionName, region),
       },
       bucketGiven: options.bucket !== undefined,
       target: endpoint ? 'endpoint' : 'aws',

@@ -3,7 +3,6 @@ import { UsageError } from '../errors.js';
 /** The names the lab uses unless the learner chooses others. */
 export const DEFAULT_TABLE = 'upload_metadata';
 export const DEFAULT_FUNCTION = 'upload-lab-metadata';
-export const DEFAULT_ROLE = 'upload-lab-metadata-role';
 export const ROLE_POLICY_NAME = 'upload-lab-least-privilege';
 export const LAB_TAG = 'upload-lab';
 export const TEST_KEY = 'incoming/notes.txt';
@@ -11,6 +10,15 @@ export const INCOMING_PREFIX = 'incoming/';
 /** Account and region in it, so it is the same on every rerun (and so reused) yet unique across accounts. */
 export function defaultBucketName(account: string, region: string): string {
   return `upload-lab-${account}-${region}`;
+}
+
+/**
+ * IAM is global while the lab is regional, and the role's policy names the function's table and log
+ * group: one role per function and region, so a lab in a second region (or with another --function)
+ * never rewrites, nor tears down, the first lab's role. IAM role names are at most 64 characters.
+ */
+export function defaultRoleName(functionName: string, region: string): string {
+  return `${`${functionName}-${region}`.slice(0, 64 - '-role'.length)}-role`;
 }
 
 export interface LabNames {

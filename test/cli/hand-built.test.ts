@@ -193,7 +193,7 @@ describe('a lab on a bucket the learner brought', () => {
   let target: string[];
   const env = cliEnv();
   const LEARNER_BUCKET = 'learner-own-bucket';
-  const LAB = { table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-role' };
+  const LAB = { table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-us-east-1-role' };
 
   before(async () => {
     sandbox = await startTestSandbox();

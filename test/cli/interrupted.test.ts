@@ -4,7 +4,7 @@ import { cliEnv, runCli, runCliJson } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { assertNothingLeft } from './lab-state.js';
 
-const LAB = { bucket: 'upload-lab-000000000000-us-east-1', table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-role' };
+const LAB = { bucket: 'upload-lab-000000000000-us-east-1', table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-us-east-1-role' };
 
 // setup prints one line per resource it creates; killing it (SIGKILL, no cleanup) after the n-th
 // such line leaves a half-built lab, and whatever it created must be in the state file.

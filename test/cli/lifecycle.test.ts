@@ -6,10 +6,11 @@ import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { cliEnv, runCli, runCliJson } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { sdkServices } from '../../src/aws/sdk-services.js';
 import { assertNothingLeft } from './lab-state.js';
 
 const BUCKET = 'upload-lab-000000000000-us-east-1';
-const LAB = { bucket: BUCKET, table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-role' };
+const LAB = { bucket: BUCKET, table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-us-east-1-role' };
 
 interface SetupJson {
   applied: { step: string; action: string; resource: string }[];
@@ -90,6 +91,27 @@ describe('setup → verify → teardown through the built CLI', () => {
     assert.equal(json.passed, 0);
     assert.equal(json.checks[0]?.id, 'table');
     assert.match(json.checks[0]?.hint ?? '', /partition key `bucket`/);
+  });
+});
+
+describe('labs in two regions of one account', () => {
+  test('tearing down one leaves the other whole: the role is per region, IAM being global', async () => {
+    const sandbox = await startTestSandbox();
+    try {
+      const env = cliEnv();
+      const at = (region: string) => ['--endpoint-url', sandbox.endpoint, '--region', region, '--timeout', '20'];
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        const setup = await runCliJson<SetupJson>(['setup', ...at(region)], { env });
+        assert.equal(setup.json.passed, 7, `setup in ${region}`);
+      }
+      assert.equal((await runCli(['teardown', ...at('eu-west-1')], { env })).code, 0);
+      const east = await runCliJson<{ passed: number }>(['verify', ...at('us-east-1')], { env });
+      assert.equal(east.json.passed, 7, 'the us-east-1 lab still works');
+      assert.ok(await sdkServices(sandbox.clients).iam.getRole(LAB.role), 'the us-east-1 role is kept');
+      await assertNothingLeft(sandbox.clientsIn('eu-west-1'), { table: LAB.table, function: LAB.function, role: 'upload-lab-metadata-eu-west-1-role' });
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 
