@@ -42,7 +42,7 @@ async function plan(ctx: Ctx): Promise<Change[]> {
   if (!fn) return [];
   const zip = await ctx.handlerZip();
   const resource = `code of ${ctx.names.function}`;
-  return fn.codeSha256 === zip.codeSha256 ? [{ action: 'reuse', resource, reason: 'same CodeSha256' }] : [{ action: 'change', resource, reason: "deploy the lab's handler" }];
+  return fn.codeSha256 === zip.codeSha256 ? [{ action: 'reuse', resource, reason: "already the lab's handler: same CodeSha256" }] : [{ action: 'change', resource, reason: "deploy the lab's handler" }];
 }
 
 async function apply(ctx: Ctx): Promise<Change[]> {
@@ -52,7 +52,7 @@ async function apply(ctx: Ctx): Promise<Change[]> {
   const resource = `code of ${ctx.names.function}`;
   const sameCode = fn.codeSha256 === zip.codeSha256;
   const sameEntry = fn.handler === zip.handler && fn.runtime === zip.runtime;
-  if (sameCode && sameEntry) return [{ action: 'reuse', resource, reason: 'same CodeSha256' }];
+  if (sameCode && sameEntry) return [{ action: 'reuse', resource, reason: "already the lab's handler: same CodeSha256" }];
   await whenSettled(ctx, fn);
   if (!sameCode) await updateFunction(ctx, () => ctx.lambda.updateCode(ctx.names.function, zip.zip));
   if (!sameEntry) await updateFunction(ctx, () => ctx.lambda.updateConfiguration(ctx.names.function, { handler: zip.handler, runtime: zip.runtime }));

@@ -67,7 +67,7 @@ describe('code step', () => {
   test('skips an unchanged deploy (same CodeSha256) and deploys changed code', async () => {
     const { ctx, world } = await withRoleAndTable();
     await envStep.apply(ctx);
-    assert.deepEqual(await codeStep.apply(ctx), [{ action: 'reuse', resource: 'code of lab-fn', reason: 'same CodeSha256' }]);
+    assert.deepEqual(await codeStep.apply(ctx), [{ action: 'reuse', resource: 'code of lab-fn', reason: "already the lab's handler: same CodeSha256" }]);
     assert.ok(!world.calls.includes('lambda.updateCode'));
     world.functions.get('lab-fn')!.codeSha256 = 'hand-edited';
     assert.equal((await codeStep.plan(ctx))[0]?.action, 'change');
