@@ -26,6 +26,8 @@ export interface Sandbox {
 export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDir: string }): Promise<Sandbox> {
   const options: SandboxOptions = { ...defaultSandboxOptions(overrides.dataDir), ...overrides };
   const lock = lockDataDir(options.dataDir);
+  // Services reach each other through the world at call time, so they can be built in any order;
+  // a call before all are built would be a wiring bug, and says so.
   const unwired = () => {
     throw new Error('sandbox services are still being wired');
   };
