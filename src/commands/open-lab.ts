@@ -51,7 +51,10 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
       ...(endpoint ? { endpoint } : {}),
       ...(useSandboxCredentials ? { credentials: SANDBOX_CREDENTIALS } : {}),
     });
-    const services = sdkServices(clients, endpoint ? { waiterMinDelaySeconds: 0.05 } : {});
+    // CloudWatch delivers log lines and Lambda settles in seconds on AWS; a local endpoint answers at
+    // once. One pace for every wait: the SDK waiters' first delay and the log/item polls.
+    const pollIntervalMs = endpoint ? 50 : 1000;
+    const services = sdkServices(clients, endpoint ? { waiterMinDelaySeconds: pollIntervalMs / 1000 } : {});
     let account: string;
     try {
       account = (await services.sts.callerIdentity()).account;
@@ -77,8 +80,7 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
       state,
       clock,
       timeoutMs: options.timeoutMs,
-      // CloudWatch delivers log lines seconds after the function runs; a local endpoint, at once.
-      pollIntervalMs: endpoint ? 50 : 1000,
+      pollIntervalMs,
       handlerZip: () => (zip ??= buildHandlerZip()),
       upload: undefined,
       dryRun: Boolean(options.dryRun),

@@ -18,6 +18,17 @@ const BUCKET = 'pipeline-bucket';
 const ACCOUNT = '000000000000';
 const tableArn = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${TABLE}`;
 
+/** The function's log lines matching `pattern`; none while Lambda has not yet created its log group. */
+async function logLines(t: TestSandbox, fn: string, pattern = ''): Promise<string[]> {
+  try {
+    const answer = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: pattern }));
+    return (answer.events ?? []).map((e) => e.message ?? '');
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return [];
+    throw error;
+  }
+}
+
 async function createLabTable(t: TestSandbox): Promise<void> {
   await t.clients.dynamodb.send(
     new CreateTableCommand({
@@ -55,15 +66,7 @@ describe('upload -> S3 event -> Lambda -> DynamoDB, in the sandbox', () => {
     return (await t.clients.dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { bucket: { S: BUCKET }, object_key: { S: key } } }))).Item;
   }
 
-  async function logMessages(fn: string, pattern = ''): Promise<string[]> {
-    try {
-      const answer = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: pattern }));
-      return (answer.events ?? []).map((e) => e.message ?? '');
-    } catch (error) {
-      if ((error as Error).name === 'ResourceNotFoundException') return [];
-      throw error;
-    }
-  }
+  const logMessages = (fn: string, pattern = '') => logLines(t, fn, pattern);
 
   before(async () => {
     t = await startTestSandbox();
@@ -166,8 +169,7 @@ describe('S3 delivery switches with the real handler', () => {
       await t.clients.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: BUCKET, NotificationConfiguration: { LambdaFunctionConfigurations: [rule('dup-fn', 'incoming/')] } }));
       await t.clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/twice.txt', Body: 'once' }));
       const lines = await eventually(async () => {
-        const answer = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/dup-fn', filterPattern: '"twice.txt"' })).catch(() => undefined);
-        const messages = (answer?.events ?? []).map((e) => e.message ?? '');
+        const messages = await logLines(t, 'dup-fn', '"twice.txt"');
         return messages.length >= 2 ? messages : undefined;
       }, 'both deliveries in the log');
       assert.equal(lines.filter((m) => m.includes('Saved metadata')).length, 1);
