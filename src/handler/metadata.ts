@@ -4,7 +4,7 @@
 import type { AttributeValue, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { decodeS3Key } from './decode-key.js';
 
-/** The parts of an S3 event record this lab reads. A full record: shared/aws-reference/s3-event.json. */
+/** The parts of an S3 event record this lab reads. A full record: test/fixtures/aws-reference/s3-event.json. */
 export interface S3EventRecord {
   eventName?: string;
   eventTime?: string;

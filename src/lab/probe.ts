@@ -6,7 +6,7 @@ export function probeKey(): string {
 }
 
 /**
- * The S3 event a Lambda receives for one `ObjectCreated:Put`, as shared/aws-reference/s3-event.json
+ * The S3 event a Lambda receives for one `ObjectCreated:Put`, as test/fixtures/aws-reference/s3-event.json
  * records it; `code`'s probe invokes the function with it. The key is plain ASCII, so S3's URL
  * encoding leaves it unchanged.
  */

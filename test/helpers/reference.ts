@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** One response recorded against real AWS (see ../shared/aws-reference/README.md). */
+/** One response recorded against real AWS (see test/fixtures/aws-reference/README.md). */
 export interface ReferenceCase {
   operation: string;
   // The recorded JSON, as free-form as AWS answers are.
@@ -24,10 +24,10 @@ function repoRoot(): string {
 
 const cache = new Map<string, Record<string, ReferenceCase>>();
 
-/** The recorded case `key` of `<service>.json` in ../shared/aws-reference (service: s3, s3-event, lambda, dynamodb, iam, logs, sts). */
+/** The recorded case `key` of `<service>.json` in test/fixtures/aws-reference (service: s3, s3-event, lambda, dynamodb, iam, logs, sts). */
 export function referenceCase(service: string, key: string): ReferenceCase {
   if (!cache.has(service)) {
-    const file = join(repoRoot(), '..', 'shared', 'aws-reference', `${service}.json`);
+    const file = join(repoRoot(), 'test', 'fixtures', 'aws-reference', `${service}.json`);
     cache.set(service, JSON.parse(readFileSync(file, 'utf8')) as Record<string, ReferenceCase>);
   }
   const found = cache.get(service)![key];
