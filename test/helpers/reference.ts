@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 export interface ReferenceCase {
   operation: string;
   // The recorded JSON, as free-form as AWS answers are.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   response: any;
   note?: string;
 }

@@ -32,7 +32,6 @@ async function render(kind: 'tty' | 'plain' | 'json', env: NodeJS.ProcessEnv = {
   return { out: out.text(), err: err.text() };
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
 describe('reporters', () => {
