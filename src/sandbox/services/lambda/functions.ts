@@ -73,13 +73,6 @@ export class FunctionStore {
     return record;
   }
 
-  /** The function, or Lambda's not-found error naming it by ARN (`suffix` adds e.g. `:$LATEST`). */
-  require(region: string, name: string, suffix = ''): FunctionRecord {
-    const record = this.get(region, name);
-    if (!record) throw notFound(`Function not found: ${functionArn(region, name)}${suffix}`);
-    return record;
-  }
-
   list(region: string): FunctionRecord[] {
     return Object.values(this.state.data.functions)
       .filter((f) => f.region === region)

@@ -1,0 +1,43 @@
+import { AwsError } from '../../aws-error.js';
+import { header } from '../../http.js';
+import { assertNotBusy } from './functions.js';
+import { logTail } from './log-format.js';
+import { constraint, LATEST, validationError } from './names.js';
+import { existingFunction, functionResource, NO_CONTENT, targetOf, type LambdaCall, type LambdaOperation } from './operation.js';
+
+/** Invoke's synchronous payload limit. */
+const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+
+/** Invoke: the HTTP side (types, limits, headers); invoke.ts runs the code. */
+export const invokeOperations: Record<string, LambdaOperation> = {
+  InvokeFunction: { method: 'POST', path: /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/, resource: functionResource, run: invoke },
+};
+
+async function invoke(call: LambdaCall) {
+  const { req, invoker } = call;
+  const record = existingFunction(call, targetOf(call), true);
+  const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
+    throw validationError([constraint(type, 'invocationType', 'Member must satisfy enum value set: [Event, RequestResponse, DryRun]')]);
+  }
+  if (type !== 'Event' && req.body.length > MAX_SYNC_PAYLOAD) {
+    throw new AwsError('RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`, 413, { lowercaseMessage: true });
+  }
+  const payload = req.body.length ? req.body.toString('utf8') : '{}';
+  try {
+    JSON.parse(payload);
+  } catch (error) {
+    throw new AwsError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`, 400, { lowercaseMessage: true });
+  }
+  if (type === 'Event') {
+    invoker.invokeAsync(record.region, record.name, payload);
+    return { status: 202, headers: {}, body: '' };
+  }
+  if (record.state === 'Pending') assertNotBusy(record);
+  if (type === 'DryRun') return NO_CONTENT;
+  const result = await invoker.invoke(record, payload);
+  const headers: Record<string, string> = { 'x-amz-executed-version': LATEST };
+  if (result.functionError) headers['x-amz-function-error'] = result.functionError;
+  if (header(req, 'x-amz-log-type') === 'Tail') headers['x-amz-log-result'] = logTail(result.log);
+  return { status: 200, headers: { 'content-type': 'application/json', ...headers }, body: result.payload };
+}
