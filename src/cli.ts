@@ -3,7 +3,8 @@
 // sandbox, loads inside its action, so `upload-lab --help` starts in tens of milliseconds.
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandIO } from './commands/run-command.js';
-import { OPTION_ENV } from './sandbox/options.js';
+import { OPTION_ENV } from './sandbox/index.js';
+import { DEFAULT_ENDPOINT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_SECONDS, toolVersion } from './shared/defaults.js';
 
 // `upload-lab verify | head` closes our stdout early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -35,13 +36,13 @@ function labCommand(program: Command, name: string, description: string, example
     .description(description)
     .option('--local', 'use the built-in sandbox (started in this process, or the `upload-lab sandbox` already running)')
     .option('--data-dir <dir>', 'the sandbox data dir for --local (default: ~/.upload-lab/sandbox)')
-    .option('--endpoint-url <url>', 'use an AWS-compatible endpoint, e.g. http://127.0.0.1:4566')
+    .option('--endpoint-url <url>', `use an AWS-compatible endpoint, e.g. ${DEFAULT_ENDPOINT}`)
     .option('--region <region>', 'AWS region (default: AWS_REGION, else your profile\'s region)')
     .option('--profile <name>', 'named profile from ~/.aws/config (default: the default credential chain)')
     .option('--bucket <name>', 'the S3 bucket (default: upload-lab-<account>-<region>)')
     .option('--table <name>', 'the DynamoDB table (default: upload_metadata)')
     .option('--function <name>', 'the Lambda function (default: upload-lab-metadata)')
-    .option('--timeout <seconds>', 'how long to wait for each slow thing (a role to propagate, a log line)', '90')
+    .option('--timeout <seconds>', 'how long to wait for each slow thing (a role to propagate, a log line)', String(DEFAULT_TIMEOUT_SECONDS))
     .option('--yes', 'do not ask before changing a real AWS account')
     .option('--json', 'print one JSON object instead of text')
     .option('--debug', 'show stack traces')
@@ -50,7 +51,7 @@ function labCommand(program: Command, name: string, description: string, example
 
 const program = new Command('upload-lab')
   .description('Build, verify and tear down the lab "save S3 upload metadata from a Lambda function into DynamoDB", on AWS or in a built-in offline sandbox.')
-  .version('0.1.0')
+  .version(toolVersion())
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .addHelpText('after', '\nStart here:\n  $ npx upload-lab setup --local      build and test the whole lab offline\n  $ npx upload-lab verify --local     grade it\n  $ npx upload-lab teardown --local   remove it\n');
@@ -89,13 +90,13 @@ labCommand(program, 'teardown', 'Remove what the lab created (recorded when setu
 program
   .command('sandbox')
   .description('Serve the local AWS-compatible sandbox (S3, DynamoDB, Lambda, IAM, CloudWatch Logs, STS) in the foreground, for the AWS CLI and SDKs; Ctrl+C stops it.')
-  .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default('4566'))
-  .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
+  .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(String(DEFAULT_PORT)))
+  .option('--host <host>', 'loopback address to listen on', DEFAULT_HOST)
   .option('--data-dir <dir>', 'where the sandbox keeps its state (default: ~/.upload-lab/sandbox)')
   .option('--debug', 'show stack traces')
   .addHelpText(
     'after',
-    '\nExamples:\n  $ npx upload-lab sandbox\n  $ npx upload-lab sandbox --port 4567 --data-dir ./sandbox-data\n  $ aws --endpoint-url http://127.0.0.1:4566 s3 ls   # in another terminal\n' +
+    `\nExamples:\n  $ npx upload-lab sandbox\n  $ npx upload-lab sandbox --port 4567 --data-dir ./sandbox-data\n  $ aws --endpoint-url ${DEFAULT_ENDPOINT} s3 ls   # in another terminal\n` +
       '  $ UPLOAD_LAB_SANDBOX_ROLE_PROPAGATION_MS=8000 npx upload-lab sandbox   # a new role is unusable for 8 s, as on AWS\n' +
       `\nAWS's inconvenient behaviours, off by default (also read by every --local command; see docs/sandbox.md):\n${Object.keys(OPTION_ENV).map((name) => `  ${name}`).join('\n')}\n`,
   )

@@ -29,7 +29,7 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
   let targetKey = endpoint ?? 'aws';
   let inProcess = false;
   if (options.local) {
-    const { openLocalSandbox } = await import('../sandbox/local.js');
+    const { openLocalSandbox } = await import('./local-sandbox.js');
     const dataDir = options.dataDir ?? defaultSandboxDataDir();
     const sandbox = await openLocalSandbox(dataDir);
     endpoint = sandbox.endpoint;

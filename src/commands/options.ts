@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../shared/defaults.js';
 import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateRegion, validateTableName } from '../lab/names.js';
 
 /** The options of setup, verify and teardown, as commander hands them over. */
@@ -24,8 +25,6 @@ export interface LabOptions {
 export interface ValidOptions extends Omit<LabOptions, 'timeout'> {
   timeoutMs: number;
 }
-
-export const DEFAULT_TIMEOUT_SECONDS = 90;
 
 /** Every option value checked before any AWS call: a bad one is a usage error (exit 2). */
 export function validateOptions(options: LabOptions): ValidOptions {

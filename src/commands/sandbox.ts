@@ -3,6 +3,7 @@ import { UsageError, toLabError } from '../errors.js';
 import { parsePort } from '../lab/names.js';
 import { defaultSandboxDataDir } from '../paths.js';
 import { messages, sandboxInstructions } from '../report/messages.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
 import type { CommandIO } from './run-command.js';
 
 export interface SandboxCommandOptions {
@@ -23,13 +24,12 @@ function isLoopback(host: string): boolean {
  */
 export async function sandbox(options: SandboxCommandOptions, io: CommandIO, stopped: Promise<unknown>): Promise<number> {
   try {
-    const port = parsePort(options.port ?? '4566');
-    const host = options.host ?? '127.0.0.1';
+    const port = parsePort(options.port ?? String(DEFAULT_PORT));
+    const host = options.host ?? DEFAULT_HOST;
     // Any credentials work against the sandbox: it must not be reachable from other machines.
     if (!isLoopback(host)) throw new UsageError(`--host ${host} is not a loopback address.`, 'The sandbox accepts any credentials, so it only listens on loopback: 127.0.0.1 (or another 127.x address), ::1 or localhost.', 'BadHost');
     const dataDir = options.dataDir ?? defaultSandboxDataDir();
-    const { sandboxOptionsFromEnv } = await import('../sandbox/options.js');
-    const { startSandbox } = await import('../sandbox/server.js');
+    const { sandboxOptionsFromEnv, startSandbox } = await import('../sandbox/index.js');
     const running = await startSandbox({ ...sandboxOptionsFromEnv(), dataDir, host, port });
     io.out.write(`${messages.sandboxServing(running.endpoint, dataDir)}\n\n${sandboxInstructions(running.endpoint).join('\n')}\n`);
     await stopped;

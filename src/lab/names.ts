@@ -1,4 +1,6 @@
+import { bucketNameProblem, FUNCTION_NAME, MAX_ROLE_NAME_LENGTH, TABLE_NAME } from '../aws-rules/names.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_ENDPOINT, DEFAULT_PORT } from '../shared/defaults.js';
 
 /** The names the lab uses unless the learner chooses others. */
 export const DEFAULT_TABLE = 'upload_metadata';
@@ -15,10 +17,10 @@ export function defaultBucketName(account: string, region: string): string {
 /**
  * IAM is global while the lab is regional, and the role's policy names the function's table and log
  * group: one role per function and region, so a lab in a second region (or with another --function)
- * never rewrites, nor tears down, the first lab's role. IAM role names are at most 64 characters.
+ * never rewrites, nor tears down, the first lab's role. IAM role names are at most MAX_ROLE_NAME_LENGTH characters.
  */
 export function defaultRoleName(functionName: string, region: string): string {
-  return `${`${functionName}-${region}`.slice(0, 64 - '-role'.length)}-role`;
+  return `${`${functionName}-${region}`.slice(0, MAX_ROLE_NAME_LENGTH - '-role'.length)}-role`;
 }
 
 export interface LabNames {
@@ -29,13 +31,6 @@ export interface LabNames {
   function: string;
   role: string;
 }
-
-export const tableArn = (n: Pick<LabNames, 'region' | 'account' | 'table'>) => `arn:aws:dynamodb:${n.region}:${n.account}:table/${n.table}`;
-export const functionArn = (n: Pick<LabNames, 'region' | 'account' | 'function'>) => `arn:aws:lambda:${n.region}:${n.account}:function:${n.function}`;
-export const roleArn = (n: Pick<LabNames, 'account' | 'role'>) => `arn:aws:iam::${n.account}:role/${n.role}`;
-export const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
-export const logGroupName = (fn: string) => `/aws/lambda/${fn}`;
-export const logGroupArn = (n: Pick<LabNames, 'region' | 'account' | 'function'>) => `arn:aws:logs:${n.region}:${n.account}:log-group:${logGroupName(n.function)}`;
 
 // Commercial regions where Lambda, DynamoDB and S3 all run. A typo such as `us-east1` fails here, before
 // the SDK turns it into a DNS error. Newer regions join this list as AWS opens them.
@@ -68,26 +63,15 @@ export function validateBucketName(name: string): string {
   return name;
 }
 
-function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long';
-  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lowercase letters, digits, dots and hyphens are allowed';
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'it must begin and end with a letter or digit';
-  if (name.includes('..')) return 'it must not contain two adjacent dots';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address';
-  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(prefix)) return `it must not start with "${prefix}"`;
-  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (name.endsWith(suffix)) return `it must not end with "${suffix}"`;
-  return undefined;
-}
-
 export function validateTableName(name: string): string {
-  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(name)) {
+  if (!TABLE_NAME.test(name)) {
     throw new UsageError(`"${name}" is not a valid DynamoDB table name.`, 'Table names are 3-255 letters, digits, underscores, hyphens and dots, e.g. --table upload_metadata.', 'BadTableName');
   }
   return name;
 }
 
 export function validateFunctionName(name: string): string {
-  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
+  if (!FUNCTION_NAME.test(name)) {
     throw new UsageError(`"${name}" is not a valid Lambda function name.`, 'Function names are 1-64 letters, digits, hyphens and underscores, e.g. --function upload-lab-metadata.', 'BadFunctionName');
   }
   return name;
@@ -105,7 +89,7 @@ export function parseTimeout(value: string): number {
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number (0-65535), not "${value}".`, 'Pass e.g. --port 4566, or --port 0 for any free port.', 'BadPort');
+    throw new UsageError(`--port must be a port number (0-65535), not "${value}".`, `Pass e.g. --port ${DEFAULT_PORT}, or --port 0 for any free port.`, 'BadPort');
   }
   return port;
 }
@@ -115,10 +99,10 @@ export function validateEndpointUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--endpoint-url "${value}" is not a URL.`, 'Pass e.g. --endpoint-url http://127.0.0.1:4566.', 'BadEndpoint');
+    throw new UsageError(`--endpoint-url "${value}" is not a URL.`, `Pass e.g. --endpoint-url ${DEFAULT_ENDPOINT}.`, 'BadEndpoint');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--endpoint-url must be http or https, not ${url.protocol}`, 'Pass e.g. --endpoint-url http://127.0.0.1:4566.', 'BadEndpoint');
+    throw new UsageError(`--endpoint-url must be http or https, not ${url.protocol}`, `Pass e.g. --endpoint-url ${DEFAULT_ENDPOINT}.`, 'BadEndpoint');
   }
   return value.replace(/\/+$/, '');
 }

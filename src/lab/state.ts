@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolHome } from '../paths.js';
-import { writeFileAtomic } from '../sandbox/persist.js';
+import { writeFileAtomic } from '../shared/atomic-file.js';
 
 /** The resources the lab can create, each recorded by name the moment it exists. */
 export type ResourceKind = 'bucket' | 'table' | 'role' | 'rolePolicy' | 'function' | 'permission' | 'notificationRule';

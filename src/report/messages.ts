@@ -1,7 +1,8 @@
 import type { Item } from '../aws/services.js';
 import type { LabNames } from '../lab/names.js';
-import { logGroupName, TEST_KEY } from '../lab/names.js';
-import { DEFAULT_PORT } from '../sandbox/options.js';
+import { functionLogGroup } from '../aws-rules/arns.js';
+import { TEST_KEY } from '../lab/names.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
 import type { Change } from '../steps/step.js';
 
 /** Every sentence the tool shows a learner, in one place. */
@@ -87,12 +88,12 @@ export function whereToLook(names: LabNames, target: Target): string[] {
   const { region, bucket, table, function: fn } = names;
   if (target.endpoint) {
     // The in-process sandbox stops with the command: point at the one `upload-lab sandbox` serves.
-    const endpoint = target.inProcess ? `http://127.0.0.1:${DEFAULT_PORT}` : target.endpoint;
+    const endpoint = target.inProcess ? `http://${DEFAULT_HOST}:${DEFAULT_PORT}` : target.endpoint;
     const aws = `aws --endpoint-url ${endpoint} --region ${region}`;
     return [
       ...(target.inProcess ? ['first start the sandbox on the same data in another terminal: npx upload-lab sandbox'] : []),
       `item:   ${aws} dynamodb get-item --table-name ${table} --key '{"bucket":{"S":"${bucket}"},"object_key":{"S":"${TEST_KEY}"}}'`,
-      `logs:   ${aws} logs filter-log-events --log-group-name ${logGroupName(fn)}`,
+      `logs:   ${aws} logs filter-log-events --log-group-name ${functionLogGroup(fn)}`,
       `bucket: ${aws} s3 ls s3://${bucket}/incoming/`,
     ];
   }
@@ -100,7 +101,7 @@ export function whereToLook(names: LabNames, target: Target): string[] {
   return [
     `table:    ${console}/dynamodbv2/home?region=${region}#item-explorer?table=${encodeURIComponent(table)}`,
     `function: ${console}/lambda/home?region=${region}#/functions/${encodeURIComponent(fn)}`,
-    `logs:     ${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(logGroupName(fn))).replaceAll('%', '$')}`,
+    `logs:     ${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(functionLogGroup(fn))).replaceAll('%', '$')}`,
     `bucket:   https://s3.console.aws.amazon.com/s3/buckets/${bucket}?region=${region}&prefix=incoming/`,
   ];
 }

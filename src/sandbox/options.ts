@@ -1,3 +1,5 @@
+import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
+
 /** Switches that make the sandbox behave like AWS in its inconvenient ways; documented in docs/sandbox.md. */
 export interface SandboxOptions {
   /** Where state lives; every service keeps its files below it. */
@@ -21,12 +23,10 @@ export interface SandboxOptions {
   maxBodyBytes: number;
 }
 
-export const DEFAULT_PORT = 4566;
-
 export function defaultSandboxOptions(dataDir: string): SandboxOptions {
   return {
     dataDir,
-    host: '127.0.0.1',
+    host: DEFAULT_HOST,
     port: DEFAULT_PORT,
     tableDelayMs: 0,
     rolePropagationMs: 0,

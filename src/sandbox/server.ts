@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { healthAnswer, HEALTH_PATH } from './health.js';
 import { lockDataDir } from './persist.js';
 import { defaultSandboxOptions, type SandboxOptions } from './options.js';
 import { Router } from './router.js';
@@ -11,8 +12,6 @@ import { createLogsService } from './services/logs.js';
 import { createS3Service } from './services/s3.js';
 import { createStsService } from './services/sts.js';
 import type { Service, World } from './world.js';
-
-export const HEALTH_PATH = '/_upload-lab/health';
 
 export interface Sandbox {
   readonly endpoint: string;
@@ -62,7 +61,7 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
   const router = new Router(services, world.sessions, options.maxBodyBytes);
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sandbox: 'upload-lab', pid: process.pid }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(healthAnswer());
       return;
     }
     router.route(req).then(

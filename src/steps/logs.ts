@@ -1,5 +1,6 @@
 import type { LabContext } from '../lab/context.js';
-import { logGroupName, TEST_KEY } from '../lab/names.js';
+import { functionLogGroup } from '../aws-rules/arns.js';
+import { TEST_KEY } from '../lab/names.js';
 import { poll } from '../lab/retry.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
@@ -16,7 +17,7 @@ export const successLine = (bucket: string) => `Saved metadata for ${bucket}/${T
  * upload, waiting for it up to the timeout. Without one (verify --no-upload): any such line.
  */
 async function check(ctx: Ctx): Promise<CheckResult> {
-  const group = logGroupName(ctx.names.function);
+  const group = functionLogGroup(ctx.names.function);
   const line = successLine(ctx.names.bucket);
   // A quoted filter pattern matches the exact phrase (unquoted, `/` and `.` would split it into terms).
   const pattern = `"${line}"`;
@@ -42,7 +43,7 @@ async function remove(ctx: Ctx): Promise<Change[]> {
   // Lambda creates the group on the first invocation; it is the lab's when the function is.
   const fn = ctx.state.created('function');
   if (!fn) return [];
-  const group = logGroupName(fn);
+  const group = functionLogGroup(fn);
   if (ctx.dryRun) return [{ action: 'remove', resource: `log group ${group}` }];
   const existed = await ctx.logs.deleteLogGroup(group);
   return [{ action: 'remove', resource: `log group ${group}`, ...(existed ? {} : { reason: 'already gone' }) }];

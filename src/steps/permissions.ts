@@ -1,6 +1,7 @@
 import { hasAwsCode } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
-import { LAB_TAG, logGroupArn, ROLE_POLICY_NAME, tableArn, type LabNames } from '../lab/names.js';
+import { functionLogGroup, logGroupArn, logGroupResource, logStreamArn, tableArn } from '../aws-rules/arns.js';
+import { LAB_TAG, ROLE_POLICY_NAME, type LabNames } from '../lab/names.js';
 import { overBroadGrants } from '../policy/breadth.js';
 import { evaluatePolicies, type EvaluationRequest } from '../policy/evaluate.js';
 import type { PolicyDocument } from '../policy/types.js';
@@ -21,24 +22,31 @@ export const LAMBDA_TRUST_POLICY: PolicyDocument = {
  * uses: bare for the group, `:*` for its streams.
  */
 export function labRolePolicy(names: Pick<LabNames, 'region' | 'account' | 'table' | 'function'>): PolicyDocument {
-  const group = logGroupArn(names);
+  const { region, account } = names;
+  const group = functionLogGroup(names.function);
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'SaveUploadMetadata', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn(names) },
-      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [group, `${group}:*`] },
+      { Sid: 'SaveUploadMetadata', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn(region, account, names.table) },
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [logGroupArn(region, account, group), logGroupResource(region, account, group)],
+      },
     ],
   };
 }
 
 /** What the function's role must be allowed, as (action, resource) pairs. */
 export function requiredGrants(names: Pick<LabNames, 'region' | 'account' | 'table' | 'function'>): EvaluationRequest[] {
-  const group = logGroupArn(names);
+  const { region, account } = names;
+  const group = functionLogGroup(names.function);
   return [
-    { action: 'dynamodb:PutItem', resource: tableArn(names) },
-    { action: 'logs:CreateLogGroup', resource: `${group}:*` },
-    { action: 'logs:CreateLogStream', resource: `${group}:log-stream:*` },
-    { action: 'logs:PutLogEvents', resource: `${group}:log-stream:*` },
+    { action: 'dynamodb:PutItem', resource: tableArn(region, account, names.table) },
+    { action: 'logs:CreateLogGroup', resource: logGroupResource(region, account, group) },
+    { action: 'logs:CreateLogStream', resource: logStreamArn(region, account, group, '*') },
+    { action: 'logs:PutLogEvents', resource: logStreamArn(region, account, group, '*') },
   ];
 }
 
@@ -82,7 +90,10 @@ function leastPrivilegeWarnings(documents: { name: string; document: PolicyDocum
   for (const grant of grants) {
     for (const broad of overBroadGrants(documents.map((d) => d.document), grant)) {
       const where = `policy ${documents[broad.policyIndex]!.name}${broad.sid ? ` (statement ${broad.sid})` : ''}`;
-      const narrow = grant.action === 'dynamodb:PutItem' ? `dynamodb:PutItem on ${tableArn(names)}` : `the log actions on ${logGroupArn(names)}:*`;
+      const narrow =
+        grant.action === 'dynamodb:PutItem'
+          ? `dynamodb:PutItem on ${tableArn(names.region, names.account, names.table)}`
+          : `the log actions on ${logGroupResource(names.region, names.account, functionLogGroup(names.function))}`;
       warnings.add(`${where} grants more than needed: ${broad.reasons.join('; ')}. Least privilege: allow only ${narrow}.`);
     }
   }

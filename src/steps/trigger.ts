@@ -1,8 +1,10 @@
 import type { LambdaFunctionConfiguration, NotificationConfiguration } from '@aws-sdk/client-s3';
 import { hasAwsCode, LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
-import { s3InvokeGrant } from '../lab/invoke-permission.js';
-import { bucketArn, INCOMING_PREFIX, TEST_KEY } from '../lab/names.js';
+import { bucketArn, functionArn } from '../aws-rules/arns.js';
+import { firesFor, rulesOverlap, type KeyEventRule } from '../aws-rules/notifications.js';
+import { s3InvokeGrant } from '../aws-rules/s3-invoke.js';
+import { INCOMING_PREFIX, TEST_KEY, type LabNames } from '../lab/names.js';
 import { retryTransient } from '../lab/retry.js';
 import { createRecorded, GONE, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
@@ -11,7 +13,8 @@ type Ctx = Pick<LabContext, 'names' | 's3' | 'lambda' | 'dynamodb' | 'state' | '
 
 export const PERMISSION_SID = 'upload-lab-s3-invoke';
 export const RULE_ID = 'upload-lab-incoming';
-const CREATED_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectCreated:Put'];
+/** The rule the lab writes: every ObjectCreated event under incoming/. */
+const LAB_RULE: KeyEventRule = { events: ['s3:ObjectCreated:*'], prefix: INCOMING_PREFIX, suffix: '' };
 
 /** `arn:aws:lambda:r:a:function:NAME[:qualifier]` → `NAME`. */
 export function functionNameOf(arn: string | undefined): string | undefined {
@@ -23,13 +26,14 @@ export function filterValue(rule: Pick<LambdaFunctionConfiguration, 'Filter'>, n
   return rule.Filter?.Key?.FilterRules?.find((r) => r.Name?.toLowerCase() === name)?.Value ?? '';
 }
 
-/** The rule fires for an ObjectCreated upload of incoming/notes.txt. */
+/** A configuration as the SDK reads it, reduced to what decides which uploads it fires for. */
+function keyEventRule(rule: Pick<LambdaFunctionConfiguration, 'Events' | 'Filter'>): KeyEventRule {
+  return { events: rule.Events ?? [], prefix: filterValue(rule, 'prefix'), suffix: filterValue(rule, 'suffix') };
+}
+
+/** The rule fires for the test upload of incoming/notes.txt (a PutObject). */
 export function coversTestUpload(rule: LambdaFunctionConfiguration): boolean {
-  return (
-    (rule.Events ?? []).some((e) => CREATED_EVENTS.includes(e)) &&
-    TEST_KEY.startsWith(filterValue(rule, 'prefix')) &&
-    TEST_KEY.endsWith(filterValue(rule, 'suffix'))
-  );
+  return firesFor(keyEventRule(rule), 's3:ObjectCreated:Put', TEST_KEY);
 }
 
 /** The notification rule for `incoming/` that sends to a Lambda function: how verify finds a hand-built lab's function. */
@@ -37,11 +41,14 @@ export function incomingRule(configuration: NotificationConfiguration, fn?: stri
   return (configuration.LambdaFunctionConfigurations ?? []).find((r) => coversTestUpload(r) && (!fn || functionNameOf(r.LambdaFunctionArn) === fn));
 }
 
-/** S3 rejects two rules whose prefixes overlap for a common event type, whatever their destinations. */
-function overlaps(rule: Pick<LambdaFunctionConfiguration, 'Events' | 'Filter'>): boolean {
-  const prefix = filterValue(rule, 'prefix');
-  const created = (rule.Events ?? []).some((e) => e.startsWith('s3:ObjectCreated:'));
-  return created && (prefix.startsWith(INCOMING_PREFIX) || INCOMING_PREFIX.startsWith(prefix));
+/** S3 would reject the lab's rule next to this one (they overlap), whatever their destinations. */
+function clashesWithLabRule(rule: Pick<LambdaFunctionConfiguration, 'Events' | 'Filter'>): boolean {
+  return rulesOverlap(keyEventRule(rule), LAB_RULE);
+}
+
+/** What the function's resource policy says about S3 invoking it for the lab's bucket. */
+async function invokeGrant(ctx: Pick<Ctx, 'lambda'>, names: LabNames) {
+  return s3InvokeGrant(await ctx.lambda.getPolicy(names.function), [functionArn(names.region, names.account, names.function)], names.bucket, names.account);
 }
 
 async function check(ctx: Ctx): Promise<CheckResult> {
@@ -61,7 +68,7 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   }
   const warnings: string[] = [];
   if (!filterValue(rule, 'prefix')) warnings.push(`rule ${rule.Id ?? ''} fires for every object in the bucket; the lab asks for prefix ${INCOMING_PREFIX} only.`);
-  const grant = s3InvokeGrant(await ctx.lambda.getPolicy(names.function), names.bucket, names.account);
+  const grant = await invokeGrant(ctx, names);
   if (!grant.allowed) return { ok: false, detail: `${names.function}'s resource policy does not let s3.amazonaws.com invoke it for ${names.bucket}` };
   if (grant.anyBucket) warnings.push(`the permission${grant.sid ? ` ${grant.sid}` : ''} lets S3 invoke ${names.function} from any bucket; add SourceArn ${bucketArn(names.bucket)} to limit it to yours.`);
   return { ok: true, detail: `${names.bucket} sends ${(rule.Events ?? []).join(', ')} on ${filterValue(rule, 'prefix') || '(any key)'} to ${names.function}, and S3 may invoke it`, warnings };
@@ -72,7 +79,7 @@ async function plan(ctx: Ctx): Promise<Change[]> {
   const fn = await ctx.lambda.getFunction(names.function);
   const existing = (await ctx.s3.headBucket(names.bucket)) === 'owned' ? await ctx.s3.getNotifications(names.bucket) : {};
   const rule = incomingRule(existing, names.function);
-  const grant = fn ? s3InvokeGrant(await ctx.lambda.getPolicy(names.function), names.bucket, names.account) : { allowed: false };
+  const grant = fn ? await invokeGrant(ctx, names) : { allowed: false };
   return [
     { action: grant.allowed ? 'reuse' : 'create', resource: `permission for S3 to invoke ${names.function}`, reason: grant.allowed ? undefined : `from ${names.bucket} only` },
     rule
@@ -92,7 +99,7 @@ async function apply(ctx: Ctx): Promise<Change[]> {
 async function ensurePermission(ctx: Ctx): Promise<Change> {
   const { names } = ctx;
   const resource = `permission for S3 to invoke ${names.function}`;
-  if (s3InvokeGrant(await ctx.lambda.getPolicy(names.function), names.bucket, names.account).allowed) return { action: 'reuse', resource };
+  if ((await invokeGrant(ctx, names)).allowed) return { action: 'reuse', resource };
   const add = () => ctx.lambda.addPermission({ name: names.function, statementId: PERMISSION_SID, principal: 's3.amazonaws.com', sourceArn: bucketArn(names.bucket), sourceAccount: names.account });
   await createRecorded(ctx.state, 'permission', PERMISSION_SID, async () => {
     try {
@@ -113,7 +120,7 @@ async function ensureRule(ctx: Ctx, functionArn: string): Promise<Change> {
   const configuration = await ctx.s3.getNotifications(names.bucket);
   const existing = incomingRule(configuration, names.function);
   if (existing) return { action: 'reuse', resource: `notification rule ${existing.Id ?? ''} on ${names.bucket}` };
-  const clash = [...(configuration.LambdaFunctionConfigurations ?? []), ...(configuration.QueueConfigurations ?? []), ...(configuration.TopicConfigurations ?? [])].find(overlaps);
+  const clash = [...(configuration.LambdaFunctionConfigurations ?? []), ...(configuration.QueueConfigurations ?? []), ...(configuration.TopicConfigurations ?? [])].find(clashesWithLabRule);
   if (clash) {
     throw new LabError(
       'OverlappingRule',

@@ -1,3 +1,4 @@
+import { tableArn } from '../../aws-rules/arns.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,7 +43,7 @@ export function createDynamoDbService(world: World): Service {
       assertJsonObject(req.body);
       if (req.caller.kind === 'role') {
         const tables = tablesOf(req.body);
-        const resources = tables.length ? tables.map((t) => `arn:aws:dynamodb:${req.region}:${ACCOUNT_ID}:table/${t}`) : ['*'];
+        const resources = tables.length ? tables.map((t) => tableArn(req.region, ACCOUNT_ID, t)) : ['*'];
         for (const resource of resources) authorize(world, req, `dynamodb:${operationOf(req)}`, resource);
       }
       const listener = storeFor(req.region).listeners('request')[0] as RequestListener;

@@ -1,3 +1,4 @@
+import { policyArn as awsPolicyArn, roleArn as awsRoleArn } from '../../../aws-rules/arns.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AwsError } from '../../aws-error.js';
@@ -63,11 +64,11 @@ export function newEntityId(prefix: 'AROA' | 'ANPA'): string {
 }
 
 export function roleArn(path: string, name: string): string {
-  return `arn:aws:iam::${ACCOUNT_ID}:role${path}${name}`;
+  return awsRoleArn(ACCOUNT_ID, name, path);
 }
 
 export function policyArn(path: string, name: string): string {
-  return `arn:aws:iam::${ACCOUNT_ID}:policy${path}${name}`;
+  return awsPolicyArn(ACCOUNT_ID, name, path);
 }
 
 /** IAM's state: roles and customer managed policies, kept as one JSON file in the data dir. */

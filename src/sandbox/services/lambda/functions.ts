@@ -1,10 +1,12 @@
+import { functionLogGroup } from '../../../aws-rules/arns.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PolicyStatement } from '../../../policy/types.js';
 import { AwsError } from '../../aws-error.js';
-import { JsonState, writeFileAtomic } from '../../persist.js';
-import { functionArn, LATEST, logGroupOf } from './names.js';
+import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { JsonState } from '../../persist.js';
+import { functionArn, LATEST } from './names.js';
 
 /** A function as the sandbox keeps it (one `$LATEST`, no published versions). */
 export interface FunctionRecord {
@@ -228,7 +230,7 @@ export function configurationOf(record: FunctionRecord, runtimeVersionArn: strin
     EphemeralStorage: { Size: 512 },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupOf(record.name) },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: functionLogGroup(record.name) },
   };
   if (brief) return config;
   config.State = record.state;

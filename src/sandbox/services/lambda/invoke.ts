@@ -1,3 +1,4 @@
+import { functionLogGroup, logGroupResource, logStreamArn } from '../../../aws-rules/arns.js';
 import { randomUUID } from 'node:crypto';
 import { isAwsError } from '../../aws-error.js';
 import { isRoleAllowed } from '../../enforce.js';
@@ -7,7 +8,7 @@ import { prepareTaskRoot, runtimeDir, sdkNodeModules } from './code.js';
 import { Environment, runtimeVariables, type LogLine, type Outcome } from './environment.js';
 import { hexOfSha, type FunctionRecord, type FunctionStore } from './functions.js';
 import { endLine, initReportLine, initStartLine, logStreamName, reportLine, startLine, timeoutLine, timeoutMessage, type ReportFields } from './log-format.js';
-import { functionArn, logGroupOf } from './names.js';
+import { functionArn } from './names.js';
 import { EnvironmentPool } from './pool.js';
 import type { ErrorPayload } from './protocol.js';
 import { isRunnable, RUNNABLE_RUNTIMES, runtimeVersion, runtimeVersionArn } from './runtimes.js';
@@ -116,7 +117,7 @@ export class Invoker {
         runtime: record.runtime,
         handler: record.handler,
         taskRoot,
-        logGroup: logGroupOf(record.name),
+        logGroup: functionLogGroup(record.name),
         logStream: streamName,
         sdkNodeModules: sdkNodeModules(),
         endpoint: this.world.endpoint,
@@ -196,14 +197,13 @@ export class Invoker {
    */
   private writeLog(record: FunctionRecord, stream: string, lines: LogLine[]): void {
     if (!lines.length) return;
-    const group = logGroupOf(record.name);
+    const group = functionLogGroup(record.name);
     try {
       const role = this.world.iam.roleByArn(record.role);
-      const groupArn = `arn:aws:logs:${record.region}:${ACCOUNT_ID}:log-group:${group}`;
-      const streamArn = `${groupArn}:log-stream:${stream}`;
+      const streamArn = logStreamArn(record.region, ACCOUNT_ID, group, stream);
       const allowed =
         role !== undefined &&
-        isRoleAllowed(this.world, role.name, 'logs:CreateLogGroup', `${groupArn}:*`) &&
+        isRoleAllowed(this.world, role.name, 'logs:CreateLogGroup', logGroupResource(record.region, ACCOUNT_ID, group)) &&
         isRoleAllowed(this.world, role.name, 'logs:CreateLogStream', streamArn) &&
         isRoleAllowed(this.world, role.name, 'logs:PutLogEvents', streamArn);
       if (allowed) this.world.logs.write(record.region, group, stream, lines);

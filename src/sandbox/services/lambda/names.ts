@@ -1,15 +1,13 @@
+import { functionArn as awsFunctionArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import { ACCOUNT_ID } from '../../http.js';
 
 /** The only version the sandbox has: it does not publish versions or aliases. */
 export const LATEST = '$LATEST';
 
+/** A function of the sandbox's one account. */
 export function functionArn(region: string, name: string): string {
-  return `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
-}
-
-export function logGroupOf(name: string): string {
-  return `/aws/lambda/${name}`;
+  return awsFunctionArn(region, ACCOUNT_ID, name);
 }
 
 /** A function as the caller named it, reduced to what identifies it. */

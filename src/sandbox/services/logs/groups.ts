@@ -1,5 +1,4 @@
 import { AwsError } from '../../aws-error.js';
-import { ACCOUNT_ID } from '../../http.js';
 import { authorizeCall, groupArn, groupResource, readGroupName, requireGroup, type LogsOperation } from './operation.js';
 import type { StoredGroup } from './store.js';
 import { paginate } from './tokens.js';
@@ -60,7 +59,7 @@ export const groupOperations: Record<string, LogsOperation> = {
     if (prefix !== undefined && pattern !== undefined) {
       throw new AwsError('InvalidParameterException', 'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
     }
-    authorizeCall(call, `arn:aws:logs:${call.req.region}:${ACCOUNT_ID}:log-group:*`);
+    authorizeCall(call, groupArn(call.req.region, '*'));
     // The pattern is a case-sensitive substring search, as AWS documents it.
     const groups = call.store
       .groupsIn(call.req.region)

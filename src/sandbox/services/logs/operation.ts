@@ -1,3 +1,4 @@
+import { logGroupArn, logGroupResource, logStreamArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import { authorize } from '../../enforce.js';
 import { ACCOUNT_ID, type SandboxRequest } from '../../http.js';
@@ -23,18 +24,18 @@ const GROUP_NAME_PATTERN = '[\\.\\-_/#A-Za-z0-9]+';
 const STREAM_NAME_PATTERN = '[^:*]*';
 const MAX_NAME_LENGTH = 512;
 
-/** `logGroupArn` (DescribeLogGroups), the form TagResource takes. */
+/** `logGroupArn` (DescribeLogGroups), the form TagResource takes, in the sandbox's account. */
 export function groupArn(region: string, name: string): string {
-  return `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${name}`;
+  return logGroupArn(region, ACCOUNT_ID, name);
 }
 
 /** The group's `arn` field, and the resource IAM policies name for group-level calls. */
 export function groupResource(region: string, name: string): string {
-  return `${groupArn(region, name)}:*`;
+  return logGroupResource(region, ACCOUNT_ID, name);
 }
 
 export function streamArn(region: string, group: string, stream: string): string {
-  return `${groupArn(region, group)}:log-stream:${stream}`;
+  return logStreamArn(region, ACCOUNT_ID, group, stream);
 }
 
 /** Holds a Lambda role's call to its policies (the learner's own calls are not checked). */

@@ -1,26 +1,13 @@
+import { bucketNameProblem } from '../../../aws-rules/names.js';
+import { bucketArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import type { SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
-import { allow, asRecord, asText, bucketArn, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, asRecord, asText, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
 
 /** The owner every bucket lists: the sandbox has one account. */
 export const OWNER = { ID: '0'.repeat(64), DisplayName: 'sandbox' };
-
-/**
- * S3's bucket naming rules (general purpose buckets): 3-63 characters of lowercase letters, digits,
- * dots and hyphens, starting and ending with a letter or digit, no `..`, not an IP address, and none
- * of the prefixes and suffixes AWS reserves.
- */
-export function isValidBucketName(name: string): boolean {
-  return (
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
-    !name.includes('..') &&
-    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
-    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
-  );
-}
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -32,7 +19,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export function createBucket(ctx: S3Context, call: S3Call): SandboxResponse {
   const { bucket: name, req } = call;
   allow(ctx, call, 'CreateBucket', bucketArn(name));
-  if (!isValidBucketName(name)) {
+  if (bucketNameProblem(name)) {
     throw new AwsError('InvalidBucketName', 'The specified bucket is not valid.', 400, { fields: { BucketName: name } });
   }
   const config = req.body.length ? xmlBody(call, 'CreateBucketConfiguration') : {};

@@ -1,6 +1,7 @@
+import { firesFor } from '../../../aws-rules/notifications.js';
 import type { World } from '../../world.js';
 import { eventRecord, Sequencer, type ObjectEvent } from './events.js';
-import { eventCovers, keyMatches } from './notification-config.js';
+import { keyEventRule } from './notification-config.js';
 import type { S3Store } from './store.js';
 
 /** How long `reorderEvents` holds a key's events to collect a burst before delivering it reversed. */
@@ -32,7 +33,7 @@ export class EventDispatcher {
     const event: ObjectEvent = { ...happened, sequencer: this.sequencer.next(), eventTime: new Date().toISOString() };
     const rules = this.store.bucket(event.bucket)?.notification?.rules ?? [];
     for (const rule of rules) {
-      if (rule.kind !== 'lambda' || !keyMatches(rule, event.key) || !rule.events.some((e) => eventCovers(e, event.eventName))) continue;
+      if (rule.kind !== 'lambda' || !firesFor(keyEventRule(rule), event.eventName, event.key)) continue;
       const delivery = { functionArn: rule.arn, payload: JSON.stringify({ Records: [eventRecord(event, rule.id)] }) };
       if (this.world.options.reorderEvents) this.hold(`${event.bucket}/${event.key}`, delivery);
       else setImmediate(() => this.deliver(delivery));

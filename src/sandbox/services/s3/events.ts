@@ -1,5 +1,6 @@
+import { bucketArn } from '../../../aws-rules/arns.js';
 import { ACCOUNT_ID, type Caller } from '../../http.js';
-import { bucketArn } from './request.js';
+
 
 /**
  * The bucket owner's principal id in event records. AWS shows an opaque uppercase id for the owning

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rulesOverlap, type KeyEventRule } from '../../../aws-rules/notifications.js';
 import { AwsError } from '../../aws-error.js';
 import { asArray } from '../../xml.js';
 import { asRecord, asText, malformedXml } from './request.js';
@@ -119,31 +120,16 @@ function filterValue(rule: NotificationRule, name: FilterRule['Name']): string {
   return rule.filterRules.find((r) => r.Name === name)?.Value ?? '';
 }
 
-/** Does an event type in a configuration (`s3:ObjectCreated:*`) cover an event S3 emits (`s3:ObjectCreated:Put`)? */
-export function eventCovers(configured: string, event: string): boolean {
-  return configured === event || (configured.endsWith(':*') && event.startsWith(configured.slice(0, -1)));
+/** What decides which uploads a rule fires for. */
+export function keyEventRule(rule: NotificationRule): KeyEventRule {
+  return { events: rule.events, prefix: filterValue(rule, 'Prefix'), suffix: filterValue(rule, 'Suffix') };
 }
 
-function eventsOverlap(a: string, b: string): boolean {
-  return eventCovers(a, b) || eventCovers(b, a);
-}
-
-/** Does a rule's filter let this (raw, decoded) key through? */
-export function keyMatches(rule: NotificationRule, key: string): boolean {
-  return key.startsWith(filterValue(rule, 'Prefix')) && key.endsWith(filterValue(rule, 'Suffix'));
-}
-
-/**
- * Two rules overlap when they share an event type and some key could pass both filters: one prefix
- * extends the other and one suffix ends the other. S3 refuses that, whatever the destinations.
- */
 function rejectOverlaps(rules: NotificationRule[]): void {
-  for (let i = 0; i < rules.length; i++) {
-    for (let j = i + 1; j < rules.length; j++) {
-      const [a, b] = [rules[i]!, rules[j]!];
-      const [pa, pb, sa, sb] = [filterValue(a, 'Prefix'), filterValue(b, 'Prefix'), filterValue(a, 'Suffix'), filterValue(b, 'Suffix')];
-      const keysOverlap = (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
-      if (keysOverlap && a.events.some((ea) => b.events.some((eb) => eventsOverlap(ea, eb)))) {
+  const filters = rules.map(keyEventRule);
+  for (let i = 0; i < filters.length; i++) {
+    for (let j = i + 1; j < filters.length; j++) {
+      if (rulesOverlap(filters[i]!, filters[j]!)) {
         throw new AwsError('InvalidArgument', 'Configurations overlap. Configurations on the same bucket cannot share a common event type.', 400);
       }
     }

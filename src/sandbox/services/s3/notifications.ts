@@ -1,8 +1,9 @@
+import { bucketArn } from '../../../aws-rules/arns.js';
 import { header, type SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { validateLambdaDestinations } from './destinations.js';
 import { notificationXml, parseNotificationConfig } from './notification-config.js';
-import { allow, bucketArn, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
 
 /**
  * PutBucketNotificationConfiguration replaces the bucket's whole configuration; an empty one clears

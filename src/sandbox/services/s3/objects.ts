@@ -1,21 +1,10 @@
+import { objectArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import { header, type SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
 import { readPayload } from './payload.js';
-import {
-  allow,
-  asRecord,
-  asText,
-  hostId,
-  httpDate,
-  malformedXml,
-  objectArn,
-  requireBucket,
-  xmlBody,
-  type S3Call,
-  type S3Context,
-} from './request.js';
+import { allow, asRecord, asText, hostId, httpDate, malformedXml, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
 import type { BucketRecord, ObjectRecord } from './store.js';
 
 /** S3 keeps modification times to the second. */

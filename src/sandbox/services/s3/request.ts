@@ -51,14 +51,6 @@ function decodePath(segment: string): string {
   }
 }
 
-export function bucketArn(bucket: string): string {
-  return `arn:aws:s3:::${bucket}`;
-}
-
-export function objectArn(bucket: string, key: string): string {
-  return `arn:aws:s3:::${bucket}/${key}`;
-}
-
 /** Holds a Lambda role's call to its policies with IAM's S3 action names; the learner's calls pass. */
 export function allow(ctx: S3Context, call: S3Call, action: string, resource: string): void {
   authorize(ctx.world, call.req, `s3:${action}`, resource);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonState, writeFileAtomic } from '../../persist.js';
+import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { JsonState } from '../../persist.js';
 import type { NotificationConfig } from './notification-config.js';
 
 export interface Tag {

@@ -1,8 +1,9 @@
+import { bucketArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import type { SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
-import { allow, asRecord, asText, bucketArn, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, asRecord, asText, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
 import type { Tag } from './store.js';
 
 /** PutBucketTagging replaces the whole tag set, checked as AWS checks it. */

@@ -1,7 +1,5 @@
 import { defaultSandboxDataDir } from '../paths.js';
-import { sandboxOptionsFromEnv } from './options.js';
-import { readLock } from './persist.js';
-import { HEALTH_PATH, startSandbox } from './server.js';
+import { runningSandboxEndpoint, sandboxOptionsFromEnv, startSandbox } from '../sandbox/index.js';
 
 export interface LocalSandbox {
   endpoint: string;
@@ -16,19 +14,8 @@ export interface LocalSandbox {
  * Either way the world is the same: the state lives in the data dir.
  */
 export async function openLocalSandbox(dataDir = defaultSandboxDataDir()): Promise<LocalSandbox> {
-  const holder = readLock(dataDir);
-  if (holder?.endpoint && (await isSandbox(holder.endpoint))) {
-    return { endpoint: holder.endpoint, inProcess: false, close: async () => {} };
-  }
+  const running = await runningSandboxEndpoint(dataDir);
+  if (running) return { endpoint: running, inProcess: false, close: async () => {} };
   const sandbox = await startSandbox({ ...sandboxOptionsFromEnv(), dataDir, port: 0 });
   return { endpoint: sandbox.endpoint, inProcess: true, close: () => sandbox.close() };
-}
-
-async function isSandbox(endpoint: string): Promise<boolean> {
-  try {
-    const answer = await fetch(endpoint + HEALTH_PATH, { signal: AbortSignal.timeout(1000) });
-    return answer.ok && ((await answer.json()) as { sandbox?: string }).sandbox === 'upload-lab';
-  } catch {
-    return false;
-  }
 }
