@@ -1,54 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { readScope, refuseBrowsers, refuseForeignHost } from './admission.js';
 import { AwsError, isAwsError } from './aws-error.js';
 import { header, type SandboxRequest, type SandboxResponse } from './http.js';
+import { DYNAMODB_BODY_BYTES, jsonTooDeep, LOGS_BODY_BYTES, MAX_JSON_DEPTH, QUERY_BODY_BYTES } from './limits.js';
 import { jsonError } from './protocols/json.js';
 import { queryError } from './protocols/query.js';
 import { restJsonError } from './protocols/rest-json.js';
 import { s3Error } from './protocols/s3-xml.js';
-import type { RoleSessions } from './sessions.js';
-import type { Service } from './world.js';
+import { isKnownRegion } from './regions.js';
+import { CODE_DOWNLOAD_PREFIX } from './services/lambda/code-download.js';
+import type { BodyLimit, Service, World } from './world.js';
 
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 type Renderer = (error: AwsError, req: Pick<SandboxRequest, 'requestId' | 'method'>) => SandboxResponse;
 
-/** How each service's wire protocol spells an error. */
-const renderers: Record<string, Renderer> = {
-  dynamodb: (e) => jsonError(e, 'application/x-amz-json-1.0', 'com.amazonaws.dynamodb.v20120810#'),
-  logs: (e) => jsonError(e, 'application/x-amz-json-1.1'),
-  lambda: (e) => restJsonError(e),
-  iam: (e, req) => queryError(e, IAM_NAMESPACE, req.requestId),
-  sts: (e, req) => queryError(e, STS_NAMESPACE, req.requestId),
-  s3: (e, req) => s3Error(e, req.requestId, req.method),
-};
-
-export const SERVED = Object.keys(renderers);
-
-export interface Scope {
-  accessKeyId: string;
-  region: string;
-  service: string;
+/** What the router knows of each wire protocol: how it spells an error, the content type it reads, its body bound. */
+interface Protocol {
+  render: Renderer;
+  /** The media type a request with a body must carry, or a check of it; undefined: any. */
+  contentType?: (type: string, req: IncomingMessage, path: string) => boolean;
+  /** The largest body, when the service does not say per operation (Service.bodyLimit). */
+  bodyBytes?: number;
+  /** The error for a body nested too deep, for JSON protocols. */
+  tooDeep?: () => AwsError;
 }
 
-/**
- * Reads the SigV4 credential scope (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`) from the
- * Authorization header or a presigned URL's `X-Amz-Credential`. The signature itself is not checked:
- * the sandbox accepts any credentials, like a local emulator should.
- */
-export function parseScope(authorization: string | undefined, query: URLSearchParams): Scope | undefined {
-  let credential: string | undefined;
-  if (authorization?.startsWith('AWS4-')) {
-    credential = /Credential=([^,\s]+)/.exec(authorization)?.[1];
-  } else if (query.has('X-Amz-Credential')) {
-    credential = query.get('X-Amz-Credential') ?? undefined;
-  }
-  if (!credential) return undefined;
-  const parts = credential.split('/');
-  if (parts.length !== 5 || parts[4] !== 'aws4_request' || !parts[0] || !parts[2] || !parts[3]) return undefined;
-  return { accessKeyId: parts[0], region: parts[2], service: parts[3] };
-}
+const exactly = (expected: string) => (type: string) => type === expected;
+/** The types a web page may send without a CORS preflight: no SDK sends a Lambda payload as one of them. */
+const BROWSER_SIMPLE_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+const serializationError = () => new AwsError('SerializationException', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+
+// Keyed by the scope's service name in a Map: a name such as `toString` or `__proto__` is just unknown.
+const protocols = new Map<string, Protocol>([
+  ['dynamodb', { render: (e) => jsonError(e, 'application/x-amz-json-1.0', 'com.amazonaws.dynamodb.v20120810#'), contentType: exactly('application/x-amz-json-1.0'), bodyBytes: DYNAMODB_BODY_BYTES, tooDeep: serializationError }],
+  ['logs', { render: (e) => jsonError(e, 'application/x-amz-json-1.1'), contentType: exactly('application/x-amz-json-1.1'), bodyBytes: LOGS_BODY_BYTES, tooDeep: serializationError }],
+  [
+    'lambda',
+    {
+      render: (e) => restJsonError(e),
+      // Invoke's payload is a blob (the CLIs send no content type, the JS SDK application/octet-stream); every other body is JSON.
+      contentType: (type, _req, path) => (/\/invocations\/?$/.test(path) ? !BROWSER_SIMPLE_TYPES.includes(type) : type === 'application/json'),
+      tooDeep: () => new AwsError('InvalidRequestContentException', `Could not parse request body into json: the body nests deeper than ${MAX_JSON_DEPTH} levels`, 400, { lowercaseMessage: true }),
+    },
+  ],
+  ['iam', { render: (e, req) => queryError(e, IAM_NAMESPACE, req.requestId), contentType: exactly('application/x-www-form-urlencoded'), bodyBytes: QUERY_BODY_BYTES }],
+  ['sts', { render: (e, req) => queryError(e, STS_NAMESPACE, req.requestId), contentType: exactly('application/x-www-form-urlencoded'), bodyBytes: QUERY_BODY_BYTES }],
+  ['s3', { render: (e, req) => s3Error(e, req.requestId, req.method) }],
+]);
+
+export const SERVED = [...protocols.keys()];
 
 /** Without a usable scope, guess the protocol from the request's shape so the error is at least in the right dialect. */
 function guessService(req: IncomingMessage, path: string): string {
@@ -59,35 +62,76 @@ function guessService(req: IncomingMessage, path: string): string {
   return 's3';
 }
 
+/** How each protocol says a signature names a region that does not exist. */
+function badRegion(service: string, region: string): AwsError {
+  const why = `'${region}' is not an AWS region: the sandbox serves the regions the AWS SDK lists, such as us-east-1.`;
+  if (service === 's3') return new AwsError('AuthorizationHeaderMalformed', `The authorization header is malformed; the region ${why}`, 400);
+  if (service === 'iam' || service === 'sts') return new AwsError('SignatureDoesNotMatch', `Credential should be scoped to a valid region. ${why}`, 403);
+  return new AwsError('InvalidSignatureException', `Credential should be scoped to a valid region. ${why}`, service === 'lambda' ? 403 : 400);
+}
+
 export class Router {
+  /** The port the server listens on, once it does: the Host header must name it. */
+  private port = 0;
+
   constructor(
-    private readonly services: Record<string, Service>,
-    private readonly sessions: RoleSessions,
+    private readonly services: ReadonlyMap<string, Service>,
+    private readonly world: Pick<World, 'sessions' | 'iam'>,
     private readonly maxBodyBytes: number,
   ) {}
+
+  listening(port: number): void {
+    this.port = port;
+  }
+
+  /** Whether the request passes the browser and Host gates (for the health check, which needs no credentials). */
+  admits(req: IncomingMessage): boolean {
+    try {
+      refuseBrowsers(req, 's3');
+      refuseForeignHost(req, 's3', this.port);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   async route(req: IncomingMessage): Promise<SandboxResponse> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const scope = parseScope(header(req, 'authorization'), url.searchParams);
+    const scope = readScope(req, url, [CODE_DOWNLOAD_PREFIX]);
     const service = scope?.service ?? guessService(req, url.pathname);
-    const render = renderers[service] ?? renderers.iam!;
+    const protocol = protocols.get(service) ?? protocols.get('iam')!;
     const base = { requestId, method: req.method ?? 'GET' };
+    let bodyRead = false;
     try {
+      refuseBrowsers(req, service);
+      refuseForeignHost(req, service, this.port);
       if (!scope) {
-        req.resume();
         throw new AwsError(
           service === 's3' ? 'AccessDenied' : service === 'iam' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
-          service === 's3' ? 'Access Denied' : 'Request is missing Authentication Token',
+          service === 's3'
+            ? 'Access Denied'
+            : 'Request is missing Authentication Token (the sandbox takes credentials from the Authorization header; from the query string only for S3 presigned GET, PUT and HEAD).',
           403,
         );
       }
-      const handler = this.services[service];
-      if (!handler) {
-        req.resume();
-        throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
+      const handler = this.services.get(service);
+      if (!handler) throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
+      if (!isKnownRegion(scope.region)) throw badRegion(service, scope.region);
+      const caller = this.world.sessions.callerFor(scope.accessKeyId, service, (arn) => this.world.iam.roleByArn(arn));
+      const type = header({ headers: req.headers }, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+      const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+      if (hasBody && protocol.contentType && !protocol.contentType(type, req, url.pathname)) {
+        throw new AwsError(
+          service === 'dynamodb' || service === 'logs' ? 'UnknownOperationException' : service === 'lambda' ? 'UnsupportedMediaTypeException' : 'InvalidParameterValue',
+          `The sandbox's ${service} does not take requests of content type ${type || '(none)'}: send what the AWS SDKs send for this protocol.`,
+          service === 'lambda' ? 415 : 400,
+        );
       }
-      const body = await readBody(req, this.maxBodyBytes, service);
+      const limit = handler.bodyLimit?.(req, url) ?? defaultLimit(service, protocol.bodyBytes ?? this.maxBodyBytes);
+      const body = await readBody(req, Math.min(limit.bytes, this.maxBodyBytes), limit.error);
+      bodyRead = true;
+      if (protocol.tooDeep && jsonTooDeep(body)) throw protocol.tooDeep();
       const request: SandboxRequest = {
         ...base,
         rawPath: url.pathname,
@@ -97,16 +141,27 @@ export class Router {
         service,
         region: scope.region,
         accessKeyId: scope.accessKeyId,
-        caller: this.sessions.callerFor(scope.accessKeyId),
+        caller,
       };
       return withRequestId(await handler.handle(request), requestId, service);
     } catch (error) {
-      if (isAwsError(error)) return withRequestId(render(error, base), requestId, service);
+      if (!bodyRead) req.resume();
+      if (isAwsError(error)) return withRequestId(protocol.render(error, base), requestId, service);
       // A bug in the sandbox must not take the server down: answer as AWS does for its own faults.
       console.error(`[sandbox] internal error in ${service}:`, error);
-      return withRequestId(render(new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500), base), requestId, service);
+      return withRequestId(protocol.render(new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500), base), requestId, service);
     }
   }
+}
+
+function defaultLimit(service: string, bytes: number): BodyLimit {
+  return {
+    bytes,
+    error: () =>
+      service === 's3'
+        ? new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400)
+        : new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${bytes} bytes.`, 413),
+  };
 }
 
 function withRequestId(response: SandboxResponse, requestId: string, service: string): SandboxResponse {
@@ -114,16 +169,10 @@ function withRequestId(response: SandboxResponse, requestId: string, service: st
   return { ...response, headers: { [name]: requestId, ...response.headers } };
 }
 
-function readBody(req: IncomingMessage, limit: number, service: string): Promise<Buffer> {
-  const tooLarge = () =>
-    service === 's3'
-      ? new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400)
-      : new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes.`, 413);
+/** Reads the body, refusing it from its declared length, or as soon as it grows past the limit, without holding more. */
+function readBody(req: IncomingMessage, limit: number, tooLarge: () => AwsError): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge());
-  }
+  if (declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -131,6 +180,7 @@ function readBody(req: IncomingMessage, limit: number, service: string): Promise
       size += chunk.length;
       if (size > limit) {
         req.removeAllListeners('data');
+        chunks.length = 0;
         req.resume();
         reject(tooLarge());
         return;

@@ -38,7 +38,7 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
     lambda: { functionByArn: unwired, invokeAsync: unwired },
     logs: { write: unwired },
   };
-  let services: Record<string, Service>;
+  let services: Map<string, Service>;
   try {
     const iam = createIamService(world);
     const lambda = createLambdaService(world);
@@ -46,21 +46,21 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
     world.iam = iam.api;
     world.lambda = lambda.api;
     world.logs = logs.api;
-    services = {
-      iam: iam.service,
-      lambda: lambda.service,
-      logs: logs.service,
-      sts: createStsService(),
-      s3: createS3Service(world),
-      dynamodb: createDynamoDbService(world),
-    };
+    services = new Map([
+      ['iam', iam.service],
+      ['lambda', lambda.service],
+      ['logs', logs.service],
+      ['sts', createStsService()],
+      ['s3', createS3Service(world)],
+      ['dynamodb', createDynamoDbService(world)],
+    ]);
   } catch (error) {
     lock.release();
     throw error;
   }
-  const router = new Router(services, world.sessions, options.maxBodyBytes);
+  const router = new Router(services, world, options.maxBodyBytes);
   const server = createServer((req, res) => {
-    if (req.url === HEALTH_PATH) {
+    if (req.url === HEALTH_PATH && router.admits(req)) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(healthAnswer());
       return;
     }
@@ -84,11 +84,12 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
-    await Promise.all(Object.values(services).map((s) => s.close?.()));
+    await Promise.all([...services.values()].map((s) => s.close?.()));
     lock.release();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  router.listening(port);
   const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   world.endpoint = endpoint;
   lock.setEndpoint(endpoint);
@@ -102,8 +103,8 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
       closing ??= (async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all(Object.values(services).map((s) => s.close?.()));
-        for (const s of Object.values(services)) s.flush?.();
+        await Promise.all([...services.values()].map((s) => s.close?.()));
+        for (const s of [...services.values()]) s.flush?.();
         lock.release();
       })();
       return closing;

@@ -1,22 +1,42 @@
 import { randomBytes } from 'node:crypto';
+import { AwsError } from './aws-error.js';
 import { ACCOUNT_ID, type Caller } from './http.js';
+
+type RoleCaller = Extract<Caller, { kind: 'role' }>;
+
+/** The role a session was issued for, as IAM knows it now (undefined once deleted). */
+export type CurrentRole = (roleArn: string) => { roleId: string } | undefined;
+
+/** How each service says "this token is not one I issued" (code, status, AWS's message). */
+const invalidToken = new Map<string, [string, number, string]>([
+  ['dynamodb', ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.']],
+  ['logs', ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.']],
+  ['lambda', ['UnrecognizedClientException', 403, 'The security token included in the request is invalid.']],
+  ['s3', ['InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.']],
+  ['iam', ['InvalidClientTokenId', 403, 'The security token included in the request is invalid']],
+  ['sts', ['InvalidClientTokenId', 403, 'The security token included in the request is invalid']],
+]);
 
 /**
  * Credentials that stand for a role, as Lambda hands them to a function. A call signed with one of
- * these access keys is the role's call, checked against its policies; any other key is the learner,
- * allowed like an admin. Kept in memory: the functions holding them live no longer than the sandbox.
+ * these access keys is the role's call, checked against its policies. Any other ordinary key is the
+ * learner, allowed like an admin; but a temporary key (`ASIA…`, the prefix STS gives session keys)
+ * the sandbox did not issue, or has revoked (its environment ended, its role was deleted or
+ * replaced), is refused, never mistaken for the learner. Kept in memory: the functions holding them
+ * live no longer than the sandbox.
  */
 export class RoleSessions {
-  private readonly byKey = new Map<string, Extract<Caller, { kind: 'role' }>>();
+  private readonly byKey = new Map<string, RoleCaller & { roleArn: string }>();
 
-  issue(roleName: string, roleId: string, sessionName: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+  issue(role: { name: string; roleId: string; arn: string }, sessionName: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
     const accessKeyId = 'ASIA' + randomBytes(8).toString('hex').toUpperCase();
     this.byKey.set(accessKeyId, {
       kind: 'role',
-      roleName,
-      roleId,
+      roleName: role.name,
+      roleId: role.roleId,
+      roleArn: role.arn,
       sessionName,
-      arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${sessionName}`,
+      arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.name}/${sessionName}`,
     });
     return { accessKeyId, secretAccessKey: randomBytes(20).toString('base64'), sessionToken: randomBytes(32).toString('base64') };
   }
@@ -25,7 +45,17 @@ export class RoleSessions {
     this.byKey.delete(accessKeyId);
   }
 
-  callerFor(accessKeyId: string): Caller {
-    return this.byKey.get(accessKeyId) ?? { kind: 'user', arn: `arn:aws:iam::${ACCOUNT_ID}:root` };
+  /** Who signed with this key; throws the service's invalid-token error for a session key that is not (or no longer) valid. */
+  callerFor(accessKeyId: string, service: string, currentRole: CurrentRole): Caller {
+    const session = this.byKey.get(accessKeyId);
+    if (session && currentRole(session.roleArn)?.roleId === session.roleId) {
+      const { roleArn: _roleArn, ...caller } = session;
+      return caller;
+    }
+    if (session || accessKeyId.startsWith('ASIA')) {
+      const [code, status, message] = invalidToken.get(service) ?? ['InvalidClientTokenId', 403, 'The security token included in the request is invalid'];
+      throw new AwsError(code, message, status);
+    }
+    return { kind: 'user', arn: `arn:aws:iam::${ACCOUNT_ID}:root` };
   }
 }

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { PolicyDocument } from '../policy/types.js';
+import type { AwsError } from './aws-error.js';
 import type { ServiceHandler } from './http.js';
 import type { SandboxOptions } from './options.js';
 import type { RoleSessions } from './sessions.js';
@@ -59,9 +61,17 @@ export interface LogsApi {
   write(region: string, group: string, stream: string, events: LogEventInput[]): void;
 }
 
+/** The largest body an operation takes, and the error its service answers for a larger one. */
+export interface BodyLimit {
+  bytes: number;
+  error: () => AwsError;
+}
+
 /** A service of the sandbox: its wire handler, and how it saves and stops. */
 export interface Service {
   handle: ServiceHandler;
+  /** The body limit of the operation a request names, known before its body is read; default: the protocol's. */
+  bodyLimit?(req: IncomingMessage, url: URL): BodyLimit | undefined;
   /** Writes pending state to disk now. */
   flush?(): void;
   /** Releases what it holds (child processes, databases). */

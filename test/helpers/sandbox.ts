@@ -4,8 +4,20 @@ import { join } from 'node:path';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import type { SandboxOptions } from '../../src/sandbox/options.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { RoleView } from '../../src/sandbox/world.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIATESTLEARNER00000', secretAccessKey: 'test-secret-not-real' };
+
+/** A role for test worlds that stand in for IAM: role sessions stay valid only while IAM knows their role. */
+export const LAB_ROLE: RoleView = {
+  name: 'lab-role',
+  roleId: 'AROALABROLE000000000',
+  arn: 'arn:aws:iam::000000000000:role/lab-role',
+  createdAt: 0,
+  trustPolicy: { Version: '2012-10-17', Statement: [] },
+};
+
+export const labRoleByArn = (arn: string): RoleView | undefined => (arn === LAB_ROLE.arn ? LAB_ROLE : undefined);
 
 export interface TestSandbox {
   sandbox: Sandbox;

@@ -36,7 +36,7 @@ import { RoleSessions } from '../../src/sandbox/sessions.js';
 import type { World } from '../../src/sandbox/world.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import { answerKeys, assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase, rejection } from '../helpers/reference.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { LAB_ROLE, labRoleByArn, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const DAY = 86_400_000;
 
@@ -591,7 +591,7 @@ function logsOnlyWorld(dataDir: string, rolePolicy: PolicyDocument): World {
     options: defaultSandboxOptions(dataDir),
     endpoint: '',
     sessions: new RoleSessions(),
-    iam: { roleByArn: unused, rolePolicies: () => [rolePolicy] },
+    iam: { roleByArn: labRoleByArn, rolePolicies: () => [rolePolicy] },
     lambda: { functionByArn: unused, invokeAsync: unused },
     logs: { write: unused },
   };
@@ -651,12 +651,13 @@ describe("CloudWatch Logs holds a role's calls to its policies", () => {
     dataDir = mkdtempSync(join(tmpdir(), 'upload-lab-logs-role-'));
     const world = logsOnlyWorld(dataDir, lambdaLogsPolicy);
     const { service } = createLogsService(world);
-    const router = new Router({ logs: service }, world.sessions, 1024 * 1024);
+    const router = new Router(new Map([['logs', service]]), world, 1024 * 1024);
     server = createServer((req, res) => {
       void router.route(req).then((answer) => res.writeHead(answer.status, answer.headers).end(answer.body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const credentials = world.sessions.issue('lab-role', 'AROATESTROLE0000000', 'lab-fn');
+    router.listening((server.address() as AddressInfo).port);
+    const credentials = world.sessions.issue(LAB_ROLE, 'lab-fn');
     client = new CloudWatchLogsClient({
       region: 'us-east-1',
       endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -30,7 +30,7 @@ import { S3Store } from '../../src/sandbox/services/s3/store.js';
 import { RoleSessions } from '../../src/sandbox/sessions.js';
 import type { FunctionView, World } from '../../src/sandbox/world.js';
 import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase, rejection } from '../helpers/reference.js';
-import { startTestSandbox, TEST_CREDENTIALS, type TestSandbox } from '../helpers/sandbox.js';
+import { LAB_ROLE, labRoleByArn, startTestSandbox, TEST_CREDENTIALS, type TestSandbox } from '../helpers/sandbox.js';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:my-lambda';
 const md5 = (data: string) => createHash('md5').update(data).digest('hex');
@@ -249,7 +249,7 @@ async function startS3WithRecordingLambda(overrides: Partial<SandboxOptions>, fu
     options: { ...defaultSandboxOptions(dataDir), ...overrides },
     endpoint: '',
     sessions: new RoleSessions(),
-    iam: { roleByArn: () => undefined, rolePolicies: () => rolePolicies },
+    iam: { roleByArn: labRoleByArn, rolePolicies: () => rolePolicies },
     lambda: {
       functionByArn: (arn) => functions.find((f) => f.arn === arn.replace(/:\$LATEST$/, '')),
       invokeAsync: (functionArn, payload) => void invocations.push({ functionArn, payload }),
@@ -257,7 +257,7 @@ async function startS3WithRecordingLambda(overrides: Partial<SandboxOptions>, fu
     logs: { write: () => undefined },
   };
   const service = createS3Service(world);
-  const router = new Router({ s3: service }, world.sessions, 1 << 20);
+  const router = new Router(new Map([['s3', service]]), world, 1 << 20);
   const server: Server = createServer((req, res) => {
     void router.route(req).then((answer) => {
       res.writeHead(answer.status, answer.headers);
@@ -265,13 +265,14 @@ async function startS3WithRecordingLambda(overrides: Partial<SandboxOptions>, fu
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  router.listening((server.address() as AddressInfo).port);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const s3 = createClients({ region: 'us-east-1', endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 }).s3;
   return {
     s3,
     /** A client signing as a Lambda role session, whose calls are held to `rolePolicies`. */
     roleS3() {
-      const session = world.sessions.issue('lab-role', 'AROALABROLE000000000', 'lab-session');
+      const session = world.sessions.issue(LAB_ROLE, 'lab-session');
       return createClients({ region: 'us-east-1', endpoint, credentials: session, maxAttempts: 1 }).s3;
     },
     invocations,

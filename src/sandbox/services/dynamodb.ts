@@ -13,30 +13,24 @@ import type { Service, World } from '../world.js';
 
 /**
  * DynamoDB is dynalite, embedded: its request listener gets our already-read request replayed as a
- * stream, and its answer is captured. One dynalite store per region, as tables are regional.
+ * stream, and its answer is captured. One dynalite store per region, as tables are regional (see RegionStores).
  */
 export function createDynamoDbService(world: World): Service {
-  const stores = new Map<string, Server>();
-
-  function storeFor(region: string): Server {
-    let server = stores.get(region);
-    if (!server) {
-      // dynalite reads the region and account for its ARNs from the environment, once, at creation.
-      server = withEnv({ AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID }, () =>
-        dynalite({
-          path: join(world.options.dataDir, 'dynamodb', region),
-          createTableMs: world.options.tableDelayMs,
-          deleteTableMs: world.options.tableDelayMs,
-          updateTableMs: world.options.tableDelayMs,
-        }),
-      );
-      // dynalite only closes its LevelDB when its own server closes, which needs it to have listened:
-      // give it a private socket nobody connects to, so close() releases the database cleanly.
-      server.listen(socketPath());
-      stores.set(region, server);
-    }
+  const stores = new RegionStores((region) => {
+    // dynalite reads the region and account for its ARNs from the environment, once, at creation.
+    const server = withEnv({ AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID }, () =>
+      dynalite({
+        path: join(world.options.dataDir, 'dynamodb', region),
+        createTableMs: world.options.tableDelayMs,
+        deleteTableMs: world.options.tableDelayMs,
+        updateTableMs: world.options.tableDelayMs,
+      }),
+    );
+    // dynalite only closes its LevelDB when its own server closes, which needs it to have listened:
+    // give it a private socket nobody connects to, so close() releases the database cleanly.
+    server.listen(socketPath());
     return server;
-  }
+  });
 
   return {
     async handle(req) {
@@ -46,15 +40,67 @@ export function createDynamoDbService(world: World): Service {
         const resources = tables.length ? tables.map((t) => tableArn(req.region, ACCOUNT_ID, t)) : ['*'];
         for (const resource of resources) authorize(world, req, `dynamodb:${operationOf(req)}`, resource);
       }
-      const listener = storeFor(req.region).listeners('request')[0] as RequestListener;
-      const answer = alignWithAws(operationOf(req), req.body, await replay(listener, req));
-      return withOldItemOnConditionFailure(listener, req, answer);
+      return stores.use(req.region, async (server) => {
+        const listener = server.listeners('request')[0] as RequestListener;
+        const answer = alignWithAws(operationOf(req), req.body, await replay(listener, req));
+        return withOldItemOnConditionFailure(listener, req, answer);
+      });
     },
-    async close() {
-      await Promise.all([...stores.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      stores.clear();
-    },
+    close: () => stores.closeAll(),
   };
+}
+
+/** Regions whose LevelDB stays open at once; each holds a socket and a few file descriptors. */
+export const MAX_OPEN_DYNAMODB_STORES = 4;
+
+/**
+ * One dynalite store per region, opened on first use. At most MAX_OPEN_DYNAMODB_STORES stay open:
+ * the least recently used idle one is closed (and reopened, with its data, when next asked for), so
+ * requests across many regions never exhaust file descriptors.
+ */
+class RegionStores {
+  /** Insertion order is recency: a store used is moved to the end. */
+  private readonly open = new Map<string, { server: Server; busy: number }>();
+  private readonly closing = new Map<string, Promise<void>>();
+
+  constructor(private readonly create: (region: string) => Server) {}
+
+  async use<T>(region: string, run: (server: Server) => Promise<T>): Promise<T> {
+    // LevelDB allows one opener: a store being closed must finish closing before it is opened again.
+    await this.closing.get(region);
+    const entry = this.open.get(region) ?? { server: this.create(region), busy: 0 };
+    this.open.delete(region);
+    this.open.set(region, entry);
+    entry.busy++;
+    try {
+      return await run(entry.server);
+    } finally {
+      entry.busy--;
+      this.closeIdle();
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const servers = [...this.open.values()].map((e) => e.server);
+    this.open.clear();
+    await Promise.all([...servers.map(closeServer), ...this.closing.values()]);
+  }
+
+  private closeIdle(): void {
+    for (const [region, entry] of this.open) {
+      if (this.open.size <= MAX_OPEN_DYNAMODB_STORES) return;
+      if (entry.busy > 0) continue;
+      this.open.delete(region);
+      const closed = closeServer(entry.server).finally(() => {
+        if (this.closing.get(region) === closed) this.closing.delete(region);
+      });
+      this.closing.set(region, closed);
+    }
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /**

@@ -1,4 +1,7 @@
-import type { LambdaApi, Service, World } from '../world.js';
+import type { IncomingMessage } from 'node:http';
+import { AwsError } from '../aws-error.js';
+import { LAMBDA_CONTROL_BODY_BYTES, LAMBDA_INVOKE_BODY_BYTES } from '../limits.js';
+import type { BodyLimit, LambdaApi, Service, World } from '../world.js';
 import { lambdaApi } from './lambda/api.js';
 import { FunctionStore } from './lambda/functions.js';
 import { Invoker } from './lambda/invoke.js';
@@ -24,6 +27,7 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
   return {
     service: {
       handle,
+      bodyLimit,
       flush: () => store.flush(),
       async close() {
         invoker.close();
@@ -40,5 +44,24 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
         if (record) invoker.invokeAsync(record.region, record.name, payload);
       },
     },
+  };
+}
+
+/**
+ * Code uploads (CreateFunction, UpdateFunctionCode) may use the whole body limit: a 50 MB zip is
+ * about 67 MB of base64. Invocations take Lambda's 6 MB synchronous payload; every other call is small.
+ */
+function bodyLimit(req: IncomingMessage, url: URL): BodyLimit | undefined {
+  const path = url.pathname;
+  const method = req.method;
+  if ((method === 'POST' && /^\/2015-03-31\/functions\/?$/.test(path)) || (method === 'PUT' && /\/code\/?$/.test(path))) return undefined;
+  const invoke = /\/invocations\/?$/.test(path);
+  const bytes = invoke ? LAMBDA_INVOKE_BODY_BYTES : LAMBDA_CONTROL_BODY_BYTES;
+  return {
+    bytes,
+    error: () =>
+      invoke
+        ? new AwsError('RequestTooLargeException', `Request must be smaller than ${bytes} bytes for the InvokeFunction operation`, 413, { lowercaseMessage: true })
+        : new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${bytes} bytes.`, 413),
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AwsError } from '../aws-error.js';
-import { header, type SandboxRequest } from '../http.js';
+import { header } from '../http.js';
 import { jsonResponse, targetOperation } from '../protocols/json.js';
 import type { LogsApi, Service, World } from '../world.js';
 import { eventOperations } from './logs/events.js';
@@ -12,22 +12,10 @@ import { streamOperations } from './logs/streams.js';
 import { tagOperations } from './logs/tags.js';
 
 const TARGET_PREFIX = 'Logs_20140328';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 const operations = new Map<string, LogsOperation>(
   Object.entries({ ...groupOperations, ...streamOperations, ...eventOperations, ...tagOperations }),
 );
-
-/**
- * AWS reads the protocol from the content type: with any other, it cannot even find the operation.
- * (AWS answers that with a bare XML `<UnknownOperationException/>`; the sandbox keeps to JSON and says why.)
- */
-function checkContentType(req: SandboxRequest): void {
-  const type = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== CONTENT_TYPE) {
-    throw new AwsError('UnknownOperationException', `CloudWatch Logs takes requests of content type ${CONTENT_TYPE}, not ${type ?? '(none)'}.`);
-  }
-}
 
 /**
  * CloudWatch Logs (AWS JSON 1.1): log groups, streams and events, regional, kept in
@@ -38,7 +26,6 @@ export function createLogsService(world: World): { service: Service; api: LogsAp
   return {
     service: {
       async handle(req) {
-        checkContentType(req);
         const target = header(req, 'x-amz-target');
         const operation = targetOperation(target, TARGET_PREFIX);
         const run = operation === undefined ? undefined : operations.get(operation);

@@ -1,4 +1,5 @@
 import { AwsError } from '../../aws-error.js';
+import { dictionary } from '../../dictionary.js';
 import { memberList, requireParam } from '../../protocols/query.js';
 import { requireRole, roleResource, type Operation } from './operation.js';
 import { mergeTags, optionalInt, optionalPath, paginate, requireDocument, requireName, tagsParam } from './params.js';
@@ -23,7 +24,7 @@ export const roleOperations: Record<string, Operation> = {
         ...(description === undefined ? {} : { description }),
         maxSessionDuration: optionalInt(params, 'MaxSessionDuration', 3600, 43200) ?? 3600,
         tags: mergeTags([], tagsParam(params)),
-        inline: {},
+        inline: dictionary<string>(),
         attached: [],
       };
       store.addRole(role);

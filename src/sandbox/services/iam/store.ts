@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AwsError } from '../../aws-error.js';
 import { ACCOUNT_ID } from '../../http.js';
+import { dictionary } from '../../dictionary.js';
 import { JsonState } from '../../persist.js';
 import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './aws-managed.js';
 
@@ -76,7 +77,12 @@ export class IamStore {
   private readonly state: JsonState<IamData>;
 
   constructor(dataDir: string) {
-    this.state = new JsonState<IamData>(join(dataDir, 'iam.json'), () => ({ roles: {}, policies: {} }));
+    this.state = new JsonState<IamData>(join(dataDir, 'iam.json'), () => ({ roles: dictionary(), policies: dictionary() }));
+    // Role and policy names such as `constructor` or `__proto__` are valid IAM names: keys without a prototype.
+    const data = this.state.data;
+    data.roles = dictionary(data.roles);
+    data.policies = dictionary(data.policies);
+    for (const role of Object.values(data.roles)) role.inline = dictionary(role.inline);
   }
 
   get data(): IamData {

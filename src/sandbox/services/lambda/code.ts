@@ -1,26 +1,77 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize, sep } from 'node:path';
-import { unzipSync } from 'fflate';
+import { Unzip, UnzipInflate, unzipSync } from 'fflate';
+import { AwsError } from '../../aws-error.js';
 import { invalidParameter } from './validation.js';
 
-/** Checks an upload is a zip Lambda could unpack, before anything is stored. */
+/** Lambda's limits for a zip uploaded directly (not through S3). */
+export const MAX_ZIPPED_BYTES = 52_428_800;
+export const MAX_UNZIPPED_BYTES = 262_144_000;
+/** Compressed bytes inflated per step: deflate expands at most ~1032:1, so one step yields at most ~17 MB. */
+const INFLATE_STEP_BYTES = 16 * 1024;
+
+class TooLargeUnzipped extends Error {}
+
+/**
+ * Checks an upload is a zip Lambda could unpack, within Lambda's size limits, before anything is
+ * stored. The unzipped size is counted while inflating, output discarded step by step, so a zip
+ * bomb (1 MB that inflates to 1 GiB, whatever sizes its headers declare) is refused at 250 MB
+ * without ever being held in memory.
+ */
 export function assertUnzippable(zip: Buffer): void {
+  if (zip.length > MAX_ZIPPED_BYTES) {
+    throw new AwsError('RequestEntityTooLargeException', `Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`, 413);
+  }
   try {
-    entriesOf(zip);
-  } catch {
+    const declared = centralDirectory(zip);
+    checkPaths(declared.map((entry) => entry.name));
+    if (declared.reduce((sum, entry) => sum + entry.originalSize, 0) > MAX_UNZIPPED_BYTES) throw new TooLargeUnzipped();
+    assertInflatedSize(zip);
+  } catch (error) {
+    if (error instanceof TooLargeUnzipped) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
     throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
   }
 }
 
+/** The entries as the zip's central directory declares them, without inflating anything. */
+function centralDirectory(zip: Buffer): { name: string; originalSize: number }[] {
+  const entries: { name: string; originalSize: number }[] = [];
+  unzipSync(zip, {
+    filter: ({ name, originalSize }) => {
+      entries.push({ name, originalSize });
+      return false;
+    },
+  });
+  return entries;
+}
+
+/** Inflates every entry in steps, counting and discarding the output: the sizes actually produced, not the declared ones. */
+function assertInflatedSize(zip: Buffer): void {
+  let total = 0;
+  const unzip = new Unzip((file) => {
+    file.ondata = (error, chunk) => {
+      if (error) throw error;
+      if ((total += chunk.length) > MAX_UNZIPPED_BYTES) throw new TooLargeUnzipped();
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  for (let at = 0; at < zip.length; at += INFLATE_STEP_BYTES) unzip.push(zip.subarray(at, at + INFLATE_STEP_BYTES), at + INFLATE_STEP_BYTES >= zip.length);
+}
+
 function entriesOf(zip: Buffer): [string, Uint8Array][] {
-  const files = Object.entries(unzipSync(zip));
-  for (const [path] of files) {
+  const files = unzipSync(zip);
+  checkPaths(Object.keys(files));
+  return Object.entries(files);
+}
+
+function checkPaths(paths: string[]): void {
+  for (const path of paths) {
     const clean = normalize(path);
     // A hostile zip must not write outside its folder ("zip slip").
     if (clean.startsWith('..') || clean.startsWith(sep) || /^[a-zA-Z]:/.test(clean)) throw new Error(`unsafe path in zip: ${path}`);
   }
-  return files;
 }
 
 /** Where a function's code runs from: a folder per function and code hash, as `/var/task` is on Lambda. */

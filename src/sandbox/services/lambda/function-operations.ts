@@ -32,7 +32,7 @@ function createFunction({ req, world, store }: LambdaCall) {
   const rawName = check.string('FunctionName', 'functionName');
   const { role, runtime, handler, description, timeout, memorySize } = readConfigurationFields(check);
   const tags = check.stringMap('Tags');
-  const nameProblem = rawName === undefined ? undefined : functionNameProblem(rawName);
+  const nameProblem = rawName === undefined ? undefined : functionNameProblem(rawName, 'functionName', true);
   check.done();
   if (nameProblem) throw validationError([nameProblem]);
   checkRuntime(runtime);
@@ -86,7 +86,7 @@ function getFunction(call: LambdaCall) {
   const scope = `sandbox/${new Date().toISOString().slice(0, 10).replaceAll('-', '')}/${record.region}/lambda/aws4_request`;
   return restJsonResponse({
     Configuration: configOf(record),
-    Code: { RepositoryType: 'S3', Location: `${call.world.endpoint}${CODE_DOWNLOAD_PREFIX}${hex}.zip?X-Amz-Credential=${encodeURIComponent(scope)}` },
+    Code: { RepositoryType: 'S3', Location: `${call.world.endpoint}${CODE_DOWNLOAD_PREFIX}${hex}.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(scope)}` },
     ...(Object.keys(record.tags).length ? { Tags: { ...record.tags } } : {}),
   });
 }

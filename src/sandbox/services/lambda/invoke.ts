@@ -106,7 +106,7 @@ export class Invoker {
     const taskRoot = prepareTaskRoot(runtimeDir(this.world.options.dataDir, record.region, record.name), hex, () => this.store.readCode(record.codeSha256));
     // STS session names need two characters: Lambda pads a one-character function name (see sts.json).
     const sessionName = record.name.length < 2 ? `${record.name}@lambda_function` : record.name;
-    const credentials = this.world.sessions.issue(role.name, role.roleId, sessionName);
+    const credentials = this.world.sessions.issue(role, sessionName);
     const streamName = logStreamName();
     const variables = {
       ...record.environment,

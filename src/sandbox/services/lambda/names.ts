@@ -22,6 +22,11 @@ export interface FunctionRef {
 const FUNCTION_NAME_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
 const FUNCTION_NAME = new RegExp(`^${FUNCTION_NAME_PATTERN}$`);
+// CreateFunction's own pattern has no dots in the name: a function is never named `.` or `..`, which
+// matters here too, as a function's name becomes a folder of its runtime files.
+const NEW_FUNCTION_NAME_PATTERN =
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
+const NEW_FUNCTION_NAME = new RegExp(`^${NEW_FUNCTION_NAME_PATTERN}$`);
 
 /** Lambda's wording for one failed constraint; several are joined by `validationError`. */
 export function constraint(value: unknown, field: string, rule: string): string {
@@ -33,9 +38,10 @@ export function validationError(problems: string[]): AwsError {
   return new AwsError('ValidationException', `${count}: ${problems.join('; ')}`, 400, { lowercaseMessage: true });
 }
 
-export function functionNameProblem(value: string, field = 'functionName'): string | undefined {
+export function functionNameProblem(value: string, field = 'functionName', creating = false): string | undefined {
   if (value.length > 140) return constraint(value, field, 'Member must have length less than or equal to 140');
-  if (!FUNCTION_NAME.test(value)) return constraint(value, field, `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`);
+  const [pattern, text] = creating ? [NEW_FUNCTION_NAME, NEW_FUNCTION_NAME_PATTERN] : [FUNCTION_NAME, FUNCTION_NAME_PATTERN];
+  if (!pattern.test(value)) return constraint(value, field, `Member must satisfy regular expression pattern: ${text}`);
   return undefined;
 }
 

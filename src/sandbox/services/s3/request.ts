@@ -36,7 +36,7 @@ export function parseTarget(req: SandboxRequest): S3Call {
   return { req, bucket: decodePath(path.slice(0, slash)), key: decodePath(path.slice(slash + 1)) };
 }
 
-function bucketFromHost(host: string): string | undefined {
+export function bucketFromHost(host: string): string | undefined {
   const name = host.replace(/:\d+$/, '').toLowerCase();
   const match = /^(.+?)(?:\.s3)?\.localhost$/.exec(name);
   if (!match || match[1] === 's3') return undefined;

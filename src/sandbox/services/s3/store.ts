@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { dictionary } from '../../dictionary.js';
 import { JsonState } from '../../persist.js';
 import type { NotificationConfig } from './notification-config.js';
 
@@ -49,7 +50,9 @@ export class S3Store {
 
   constructor(dataDir: string) {
     const root = join(dataDir, 's3');
-    this.state = new JsonState<S3State>(join(root, 'state.json'), () => ({ buckets: {} }));
+    this.state = new JsonState<S3State>(join(root, 'state.json'), () => ({ buckets: dictionary() }));
+    const buckets = (this.state.data.buckets = dictionary(this.state.data.buckets));
+    for (const bucket of Object.values(buckets)) bucket.objects = dictionary(bucket.objects);
     this.bodiesDir = join(root, 'objects');
   }
 
@@ -58,11 +61,11 @@ export class S3Store {
   }
 
   bucket(name: string): BucketRecord | undefined {
-    return Object.hasOwn(this.state.data.buckets, name) ? this.state.data.buckets[name] : undefined;
+    return this.state.data.buckets[name];
   }
 
   createBucket(name: string, region: string): BucketRecord {
-    const record: BucketRecord = { region, createdAt: new Date().toISOString(), objects: {} };
+    const record: BucketRecord = { region, createdAt: new Date().toISOString(), objects: dictionary() };
     this.state.data.buckets[name] = record;
     this.state.changed();
     return record;
@@ -80,7 +83,7 @@ export class S3Store {
   }
 
   object(bucket: BucketRecord, key: string): ObjectRecord | undefined {
-    return Object.hasOwn(bucket.objects, key) ? bucket.objects[key] : undefined;
+    return bucket.objects[key];
   }
 
   putObject(bucketName: string, key: string, body: Buffer, record: ObjectRecord): void {
@@ -95,7 +98,7 @@ export class S3Store {
 
   deleteObject(bucketName: string, key: string): boolean {
     const bucket = this.bucket(bucketName);
-    if (!bucket || !Object.hasOwn(bucket.objects, key)) return false;
+    if (!bucket?.objects[key]) return false;
     delete bucket.objects[key];
     rmSync(this.bodyFile(bucketName, key), { force: true });
     this.state.changed();
