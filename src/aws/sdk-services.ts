@@ -74,27 +74,38 @@ export function sdkServices(clients: AwsClients, settings: AdapterSettings = {})
     maxWaitTime: Math.max(timeoutMs / 1000, 2),
     ...(settings.waiterMinDelaySeconds ? { minDelay: settings.waiterMinDelaySeconds, maxDelay: Math.max(settings.waiterMinDelaySeconds * 8, 1) } : {}),
   });
-  // Lazy: a command that never touches a service never builds its client.
+  // Lazy: a command that never touches a service never builds its client (nor its adapter).
+  const s3 = once(() => s3Api(clients.s3));
+  const dynamodb = once(() => dynamoDbApi(clients.dynamodb, waiter));
+  const iam = once(() => iamApi(clients.iam));
+  const lambda = once(() => lambdaApi(clients.lambda, waiter));
+  const logs = once(() => logsApi(clients.logs));
+  const sts = once(() => stsApi(clients.sts));
   return {
     get s3() {
-      return s3Api(clients.s3);
+      return s3();
     },
     get dynamodb() {
-      return dynamoDbApi(clients.dynamodb, waiter);
+      return dynamodb();
     },
     get iam() {
-      return iamApi(clients.iam);
+      return iam();
     },
     get lambda() {
-      return lambdaApi(clients.lambda, waiter);
+      return lambda();
     },
     get logs() {
-      return logsApi(clients.logs);
+      return logs();
     },
     get sts() {
-      return stsApi(clients.sts);
+      return sts();
     },
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 type WaiterConfig = (client: object, timeoutMs: number) => { client: object; maxWaitTime: number; minDelay?: number; maxDelay?: number };

@@ -1,5 +1,6 @@
 import { toLabError } from '../errors.js';
-import { createReporter, type OutputStream, type Reporter } from '../report/reporter.js';
+import { createReporter } from '../report/create-reporter.js';
+import type { OutputStream, Reporter } from '../report/reporter.js';
 import type { LabOptions } from './options.js';
 
 /** What a command may touch outside itself: injected, so tests run commands without a process. */

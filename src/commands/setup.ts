@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
-import { applySteps, checkSteps, planSteps, recordedUpload } from '../lab/run.js';
 import { messages, whereToLook } from '../report/messages.js';
 import { savedItem } from '../steps/item.js';
+import { applySteps, checkSteps, planSteps, recordedUpload } from '../steps/run.js';
 import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';
 import { runCommand, type CommandIO } from './run-command.js';

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
-import { removeSteps } from '../lab/run.js';
 import { messages } from '../report/messages.js';
+import { removeSteps } from '../steps/run.js';
 import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';
 import { runCommand, type CommandIO } from './run-command.js';

@@ -1,5 +1,5 @@
-import { checkSteps, plainUpload } from '../lab/run.js';
 import type { LabContext } from '../lab/context.js';
+import { checkSteps, plainUpload } from '../steps/run.js';
 import { functionNameOf, incomingRule } from '../steps/trigger.js';
 import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';

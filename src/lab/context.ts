@@ -1,10 +1,16 @@
 import type { Services } from '../aws/services.js';
 import type { HandlerZip } from '../deploy/zip.js';
-import type { UploadEvidence } from '../steps/trigger.js';
 import type { Clock } from './clock.js';
 import type { LabNames } from './names.js';
 import type { StateStore } from './state.js';
 
+/** The test upload of incoming/notes.txt, as the checks after it need it. */
+export interface UploadEvidence {
+  key: string;
+  etag: string;
+  /** When the upload was sent, by the lab's clock: log lines and items older than this are someone else's. */
+  at: number;
+}
 
 /**
  * Everything a step may use, built once per command. Steps ask for the part they need with

@@ -1,6 +1,6 @@
 import type { Item } from '../aws/services.js';
 import type { LabError } from '../errors.js';
-import type { CheckOutcome, LabEvent } from '../lab/run.js';
+import type { CheckOutcome, LabEvent } from '../steps/run.js';
 import type { Change } from '../steps/step.js';
 import type { Target } from './messages.js';
 import type { OutputStream, Reporter } from './reporter.js';

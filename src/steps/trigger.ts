@@ -1,6 +1,6 @@
 import type { LambdaFunctionConfiguration, NotificationConfiguration } from '@aws-sdk/client-s3';
 import { hasAwsCode, LabError } from '../errors.js';
-import type { LabContext } from '../lab/context.js';
+import type { LabContext, UploadEvidence } from '../lab/context.js';
 import { bucketArn, functionArn } from '../aws-rules/arns.js';
 import { firesFor, rulesOverlap, type KeyEventRule } from '../aws-rules/notifications.js';
 import { s3InvokeGrant } from '../aws-rules/s3-invoke.js';
@@ -176,13 +176,6 @@ async function remove(ctx: Ctx): Promise<Change[]> {
   }
   if (!ctx.dryRun) ctx.state.forgetUploads();
   return changes;
-}
-
-export interface UploadEvidence {
-  key: string;
-  etag: string;
-  /** When the upload was sent, by the lab's clock: log lines and items older than this are someone else's. */
-  at: number;
 }
 
 /**

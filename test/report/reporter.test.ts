@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LabError } from '../../src/errors.js';
-import type { CheckOutcome } from '../../src/lab/run.js';
-import { createReporter, type OutputStream } from '../../src/report/reporter.js';
+import { createReporter } from '../../src/report/create-reporter.js';
+import type { OutputStream } from '../../src/report/reporter.js';
+import type { CheckOutcome } from '../../src/steps/run.js';
 
 /** A stream that keeps what is written; as a TTY it has the cursor methods ora uses. */
 function capture(isTTY: boolean): OutputStream & { text: () => string } {

@@ -4,7 +4,8 @@ import { AwsError } from '../../aws-error.js';
 import type { SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
-import { allow, asRecord, asText, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, requireBucket, type S3Call, type S3Context } from './request.js';
+import { asRecord, asText, xmlBody } from './xml-input.js';
 
 /** The owner every bucket lists: the sandbox has one account. */
 export const OWNER = { ID: '0'.repeat(64), DisplayName: 'sandbox' };
@@ -22,7 +23,7 @@ export function createBucket(ctx: S3Context, call: S3Call): SandboxResponse {
   if (bucketNameProblem(name)) {
     throw new AwsError('InvalidBucketName', 'The specified bucket is not valid.', 400, { fields: { BucketName: name } });
   }
-  const config = req.body.length ? xmlBody(call, 'CreateBucketConfiguration') : {};
+  const config = req.body.length ? xmlBody(call.req.body, 'CreateBucketConfiguration') : {};
   const constraint = asText(config.LocationConstraint) || undefined;
   const tags = asArray(asRecord(config.Tags).Tag);
   const region = bucketRegion(req.region, constraint);

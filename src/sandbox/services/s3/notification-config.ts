@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rulesOverlap, type KeyEventRule } from '../../../aws-rules/notifications.js';
 import { AwsError } from '../../aws-error.js';
 import { asArray } from '../../xml.js';
-import { asRecord, asText, malformedXml } from './request.js';
+import { asRecord, asText, malformedXml } from './xml-input.js';
 
 export type DestinationKind = 'topic' | 'queue' | 'lambda';
 

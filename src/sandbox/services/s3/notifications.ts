@@ -3,7 +3,8 @@ import { header, type SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { validateLambdaDestinations } from './destinations.js';
 import { notificationXml, parseNotificationConfig } from './notification-config.js';
-import { allow, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, requireBucket, type S3Call, type S3Context } from './request.js';
+import { xmlBody } from './xml-input.js';
 
 /**
  * PutBucketNotificationConfiguration replaces the bucket's whole configuration; an empty one clears
@@ -13,7 +14,7 @@ import { allow, requireBucket, xmlBody, type S3Call, type S3Context } from './re
 export function putBucketNotificationConfiguration(ctx: S3Context, call: S3Call): SandboxResponse {
   allow(ctx, call, 'PutBucketNotification', bucketArn(call.bucket));
   const bucket = requireBucket(ctx, call.bucket);
-  const config = parseNotificationConfig(xmlBody(call, 'NotificationConfiguration'));
+  const config = parseNotificationConfig(xmlBody(call.req.body, 'NotificationConfiguration'));
   if (header(call.req, 'x-amz-skip-destination-validation')?.toLowerCase() !== 'true') {
     validateLambdaDestinations(ctx.world, call.bucket, config.rules);
   }

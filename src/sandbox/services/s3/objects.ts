@@ -4,8 +4,9 @@ import { header, type SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
 import { readPayload } from './payload.js';
-import { allow, asRecord, asText, hostId, httpDate, malformedXml, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, requireBucket, type S3Call, type S3Context } from './request.js';
 import type { BucketRecord, ObjectRecord } from './store.js';
+import { asRecord, asText, malformedXml, xmlBody } from './xml-input.js';
 
 /** S3 keeps modification times to the second. */
 function now(): string {
@@ -170,7 +171,7 @@ export function deleteObjects(ctx: S3Context, call: S3Call): SandboxResponse {
     throw new AwsError('InvalidRequest', 'Missing required header for this request: Content-MD5', 400);
   }
   readPayload(call.req); // checks the body's digest
-  const request = xmlBody(call, 'Delete');
+  const request = xmlBody(call.req.body, 'Delete');
   const keys = asArray(request.Object as unknown).map((o) => asText(asRecord(o).Key));
   if (keys.length === 0 || keys.length > 1000 || keys.some((k) => k === undefined)) throw malformedXml();
   const quiet = asText(request.Quiet)?.toLowerCase() === 'true';
@@ -232,4 +233,14 @@ function parseCopySource(value: string): { bucket: string; key: string } {
   } catch {
     throw invalid();
   }
+}
+
+/** `x-amz-id-2` for success answers; the event record repeats it in responseElements. */
+function hostId(requestId: string): string {
+  return Buffer.from(requestId).toString('base64');
+}
+
+/** An ISO time as HTTP headers spell it (Last-Modified). */
+function httpDate(iso: string): string {
+  return new Date(iso).toUTCString();
 }

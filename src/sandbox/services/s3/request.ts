@@ -2,7 +2,6 @@ import { AwsError } from '../../aws-error.js';
 import { authorize } from '../../enforce.js';
 import { header, type SandboxRequest } from '../../http.js';
 import type { World } from '../../world.js';
-import { parseXml } from '../../xml.js';
 import type { EventDispatcher } from './delivery.js';
 import type { BucketRecord, S3Store } from './store.js';
 
@@ -60,44 +59,4 @@ export function requireBucket(ctx: S3Context, name: string): BucketRecord {
   const bucket = ctx.store.bucket(name);
   if (!bucket) throw new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404, { fields: { BucketName: name } });
   return bucket;
-}
-
-export function malformedXml(): AwsError {
-  return new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
-}
-
-/** The body's root element's content, or MalformedXML. An element with no children reads as an empty object. */
-export function xmlBody(call: S3Call, root: string): Record<string, unknown> {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = parseXml(call.req.body.toString('utf8'));
-  } catch {
-    throw malformedXml();
-  }
-  if (!(root in parsed)) throw malformedXml();
-  return asRecord(parsed[root]);
-}
-
-/** A parsed XML element as an object: '' (an empty element) is `{}`, text where a structure belongs is MalformedXML. */
-export function asRecord(value: unknown): Record<string, unknown> {
-  if (value === '' || value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformedXml();
-  return value as Record<string, unknown>;
-}
-
-/** A parsed XML text value, or MalformedXML when a structure stands where text belongs. */
-export function asText(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw malformedXml();
-  return value;
-}
-
-/** `x-amz-id-2` for success answers; the event record repeats it in responseElements. */
-export function hostId(requestId: string): string {
-  return Buffer.from(requestId).toString('base64');
-}
-
-/** An ISO time as HTTP headers spell it (Last-Modified). */
-export function httpDate(iso: string): string {
-  return new Date(iso).toUTCString();
 }

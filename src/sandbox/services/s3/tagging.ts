@@ -3,14 +3,15 @@ import { AwsError } from '../../aws-error.js';
 import type { SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
-import { allow, asRecord, asText, requireBucket, xmlBody, type S3Call, type S3Context } from './request.js';
+import { allow, requireBucket, type S3Call, type S3Context } from './request.js';
 import type { Tag } from './store.js';
+import { asRecord, asText, xmlBody } from './xml-input.js';
 
 /** PutBucketTagging replaces the whole tag set, checked as AWS checks it. */
 export function putBucketTagging(ctx: S3Context, call: S3Call): SandboxResponse {
   allow(ctx, call, 'PutBucketTagging', bucketArn(call.bucket));
   const bucket = requireBucket(ctx, call.bucket);
-  const tagSet = asRecord(xmlBody(call, 'Tagging').TagSet);
+  const tagSet = asRecord(xmlBody(call.req.body, 'Tagging').TagSet);
   const tags: Tag[] = asArray(tagSet.Tag).map((t) => {
     const tag = asRecord(t);
     return { Key: asText(tag.Key) ?? '', Value: asText(tag.Value) ?? '' };

@@ -1,10 +1,10 @@
 import { loadChecklist } from '../checklist.js';
 import { toLabError } from '../errors.js';
-import { allSteps, steps } from '../steps/index.js';
-import type { Change, StepId } from '../steps/step.js';
-import { uploadTestFile, type UploadEvidence } from '../steps/trigger.js';
-import type { LabContext } from './context.js';
-import { TEST_KEY } from './names.js';
+import type { LabContext, UploadEvidence } from '../lab/context.js';
+import { TEST_KEY } from '../lab/names.js';
+import { allSteps, steps } from './index.js';
+import type { Change, StepId } from './step.js';
+import { uploadTestFile } from './trigger.js';
 
 /** What the runners tell the reporter as they go; the reporter decides how (or whether) to show it. */
 export type LabEvent =
