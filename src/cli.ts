@@ -59,11 +59,14 @@ const program = new Command('upload-lab')
 labCommand(program, 'setup', 'Create every piece of the lab (bucket, table, role, function, trigger), step by step along the checklist, then prove it works with a test upload.', [
   'npx upload-lab setup --local',
   'npx upload-lab setup --region eu-west-1 --profile learner',
+  'npx upload-lab setup --local --runtime python3.13',
   'npx upload-lab setup --bucket my-existing-bucket --yes --json',
-]).action(async (options) => {
-  const { setup } = await import('./commands/setup.js');
-  process.exitCode = await setup(options, io);
-});
+])
+  .option('--runtime <runtime>', "the runtime of the lab's handler: nodejs22.x (default) or python3.13, the lesson's language")
+  .action(async (options) => {
+    const { setup } = await import('./commands/setup.js');
+    process.exitCode = await setup(options, io);
+  });
 
 labCommand(program, 'verify', 'Grade the lab as it stands, whoever built it: one line per checklist item, with a hint for each failure. Invokes the function once with a test event and uploads incoming/notes.txt.', [
   'npx upload-lab verify --local',

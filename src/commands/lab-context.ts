@@ -20,7 +20,7 @@ export function labNames(options: Pick<ValidOptions, 'bucket' | 'table' | 'funct
 }
 
 export interface ContextParts {
-  options: Pick<ValidOptions, 'bucket' | 'table' | 'function' | 'timeoutMs' | 'dryRun'>;
+  options: Pick<ValidOptions, 'bucket' | 'table' | 'function' | 'timeoutMs' | 'dryRun' | 'runtime'>;
   services: Services;
   names: LabNames;
   onAws: boolean;
@@ -43,7 +43,7 @@ export function buildLabContext({ options, services, names, onAws, state, clock,
     clock,
     timeoutMs: options.timeoutMs,
     pollIntervalMs,
-    handlerZip: () => (zip ??= buildHandlerZip()),
+    handlerZip: () => (zip ??= buildHandlerZip(options.runtime)),
     upload: undefined,
     dryRun: Boolean(options.dryRun),
   });

@@ -8,6 +8,8 @@ export interface LabTarget {
   endpoint?: string;
   /** --local served by this process: its endpoint is gone when the command ends. */
   inProcess: boolean;
+  /** --local: the sandbox's data dir. */
+  dataDir?: string;
   /** What the state file is keyed by: `aws`, `local:<data dir>` or the endpoint URL. */
   stateKey: string;
   /** Stops the in-process sandbox, if this command started one. */
@@ -21,7 +23,7 @@ export async function openTarget(options: Pick<ValidOptions, 'local' | 'dataDir'
     const dataDir = options.dataDir ?? defaultSandboxDataDir();
     const sandbox = await openLocalSandbox(dataDir);
     // Keyed by the data dir, not the endpoint: an in-process sandbox gets a new port every run.
-    return { kind: 'local', endpoint: sandbox.endpoint, inProcess: sandbox.inProcess, stateKey: `local:${dataDir}`, close: () => sandbox.close() };
+    return { kind: 'local', endpoint: sandbox.endpoint, inProcess: sandbox.inProcess, dataDir, stateKey: `local:${dataDir}`, close: () => sandbox.close() };
   }
   const endpoint = options.endpointUrl;
   const none = async () => {};

@@ -31,7 +31,7 @@ export async function openLab(options: ValidOptions, clock: Clock = systemClock)
     const names = labNames(options, state.names, account, region);
     return {
       ctx: buildLabContext({ options, services, names, onAws: where.kind === 'aws', state, clock, pollIntervalMs }),
-      target: { kind: where.kind, ...(where.endpoint ? { endpoint: where.endpoint } : {}), ...(where.inProcess ? { inProcess: true } : {}), account, region },
+      target: { kind: where.kind, ...(where.endpoint ? { endpoint: where.endpoint } : {}), ...(where.inProcess ? { inProcess: true } : {}), ...(where.dataDir ? { dataDir: where.dataDir } : {}), account, region },
       async close() {
         connection.clients.destroy();
         await where.close();

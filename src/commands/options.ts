@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../shared/defaults.js';
+import { DEFAULT_RUNTIME, parseRuntime, type LabRuntime } from '../lab/runtimes.js';
 import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateRegion, validateTableName } from '../lab/names.js';
 
 /** The options of setup, verify and teardown, as commander hands them over. */
@@ -16,14 +17,17 @@ export interface LabOptions {
   yes?: boolean;
   json?: boolean;
   timeout?: string;
+  /** setup: the runtime of the lab's handler, `nodejs22.x` (default) or `python3.13`. */
+  runtime?: string;
   /** verify: false with --no-upload. */
   upload?: boolean;
   dryRun?: boolean;
   debug?: boolean;
 }
 
-export interface ValidOptions extends Omit<LabOptions, 'timeout'> {
+export interface ValidOptions extends Omit<LabOptions, 'timeout' | 'runtime'> {
   timeoutMs: number;
+  runtime: LabRuntime;
 }
 
 /** Every option value checked before any AWS call: a bad one is a usage error (exit 2). */
@@ -38,9 +42,10 @@ export function validateOptions(options: LabOptions): ValidOptions {
   if (options.bucket !== undefined) validateBucketName(options.bucket);
   if (options.table !== undefined) validateTableName(options.table);
   if (options.function !== undefined) validateFunctionName(options.function);
-  const { timeout, ...rest } = options;
+  const { timeout, runtime, ...rest } = options;
   return {
     ...rest,
+    runtime: runtime === undefined ? DEFAULT_RUNTIME : parseRuntime(runtime),
     ...(options.endpointUrl !== undefined ? { endpointUrl: validateEndpointUrl(options.endpointUrl) } : {}),
     ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
     timeoutMs: parseTimeout(timeout ?? String(DEFAULT_TIMEOUT_SECONDS)) * 1000,

@@ -2,7 +2,7 @@ import { isIPv4 } from 'node:net';
 import { UsageError, toLabError } from '../errors.js';
 import { parsePort } from '../lab/names.js';
 import { defaultSandboxDataDir } from '../paths.js';
-import { messages, sandboxInstructions } from '../report/messages.js';
+import { localFlags, messages, sandboxInstructions } from '../report/messages.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
 import type { CommandIO } from './run-command.js';
 
@@ -31,7 +31,7 @@ export async function sandbox(options: SandboxCommandOptions, io: CommandIO, sto
     const dataDir = options.dataDir ?? defaultSandboxDataDir();
     const { sandboxOptionsFromEnv, startSandbox } = await import('../sandbox/index.js');
     const running = await startSandbox({ ...sandboxOptionsFromEnv(), dataDir, host, port });
-    io.out.write(`${messages.sandboxServing(running.endpoint, dataDir)}\n\n${sandboxInstructions(running.endpoint).join('\n')}\n`);
+    io.out.write(`${messages.sandboxServing(running.endpoint, dataDir)}\n\n${sandboxInstructions(running.endpoint, localFlags(dataDir, defaultSandboxDataDir())).join('\n')}\n`);
     await stopped;
     io.out.write(`${messages.sandboxStopping}\n`);
     await running.close();

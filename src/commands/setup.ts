@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { defaultSandboxDataDir } from '../paths.js';
 import { messages, whereToLook } from '../report/messages.js';
 import { savedItem } from '../steps/item.js';
 import { applySteps, checkSteps, planSteps, recordedUpload } from '../steps/run.js';
@@ -31,7 +32,7 @@ export function setup(options: LabOptions, io: CommandIO): Promise<number> {
       await applySteps(ctx, listen);
       const outcomes = await checkSteps(ctx, listen, recordedUpload(ctx));
       reporter.checklist(outcomes);
-      reporter.result(await savedItem(ctx), whereToLook(ctx.names, lab.target));
+      reporter.result(await savedItem(ctx), whereToLook(ctx.names, lab.target, await ctx.handlerZip(), defaultSandboxDataDir()));
       return outcomes.every((o) => o.status === 'pass') ? 0 : 1;
     } finally {
       await lab.close();

@@ -1,18 +1,27 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { ZipArchive } from 'archiver';
+import type { LabRuntime } from '../lab/runtimes.js';
 
 export interface HandlerZip {
   zip: Buffer;
   /** Base64 SHA-256 of `zip`, as Lambda reports it in CodeSha256: equal values mean the same code. */
   codeSha256: string;
   handler: string;
-  runtime: 'nodejs22.x';
+  runtime: LabRuntime;
+  /** The handler's source, a file the learner can open: the repository's when run from a clone, else the installed copy. */
+  source: string;
 }
 
 // The compiled handler: tsc emits src/handler/*.ts next to this module's own folder.
 const HANDLER_DIR = new URL('../handler/', import.meta.url);
+// The package root: dist/src/handler/ is three folders below it.
+const PACKAGE_ROOT = new URL('../../../', HANDLER_DIR);
 const ENTRY_MODULE = 'index';
+// Copied to dist by scripts/copy-assets.mjs; Lambda's Python runtime ships boto3, so it is the whole zip.
+const PYTHON_MODULE = 'python/lambda_function.py';
 
 // What the nodejs22.x runtime lets the code import without bundling it.
 const RUNTIME_PACKAGES = new Set(['@aws-sdk/client-dynamodb']);
@@ -24,26 +33,37 @@ const ENTRY_DATE = new Date(Date.UTC(1980, 0, 1));
 const ENTRY_MODE = 0o644;
 
 /**
- * The lab function's deployment package: the compiled handler modules, renamed `.mjs` so Lambda loads
- * them as ES modules without a package.json (as the console's own Node.js template does).
+ * The lab function's deployment package. Node.js: the compiled handler modules, renamed `.mjs` so
+ * Lambda loads them as ES modules without a package.json (as the console's own Node.js template does).
+ * Python: `lambda_function.py`, the console's default file name and handler.
  */
-export async function buildHandlerZip(): Promise<HandlerZip> {
+export async function buildHandlerZip(runtime: LabRuntime = 'nodejs22.x'): Promise<HandlerZip> {
+  if (runtime === 'python3.13') {
+    const code = await readFile(new URL(PYTHON_MODULE, HANDLER_DIR), 'utf8');
+    return { ...(await zipOf(new Map([['lambda_function.py', code]]))), handler: 'lambda_function.lambda_handler', runtime, source: sourceOf(PYTHON_MODULE, PYTHON_MODULE) };
+  }
   const modules = await handlerModules();
+  const files = new Map([...modules].map(([name, code]) => [`${name}.mjs`, code]));
+  return { ...(await zipOf(files)), handler: `${ENTRY_MODULE}.handler`, runtime, source: sourceOf(`${ENTRY_MODULE}.ts`, `${ENTRY_MODULE}.js`) };
+}
+
+async function zipOf(files: Map<string, string>): Promise<{ zip: Buffer; codeSha256: string }> {
   const archive = new ZipArchive({ zlib: { level: 9 } });
-  for (const [name, code] of [...modules].sort(([a], [b]) => a.localeCompare(b))) {
-    archive.append(code, { name: `${name}.mjs`, date: ENTRY_DATE, mode: ENTRY_MODE });
+  for (const [name, code] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    archive.append(code, { name, date: ENTRY_DATE, mode: ENTRY_MODE });
   }
   const finished = archive.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of archive) chunks.push(chunk as Buffer);
   await finished;
   const zip = Buffer.concat(chunks);
-  return {
-    zip,
-    codeSha256: createHash('sha256').update(zip).digest('base64'),
-    handler: `${ENTRY_MODULE}.handler`,
-    runtime: 'nodejs22.x',
-  };
+  return { zip, codeSha256: createHash('sha256').update(zip).digest('base64') };
+}
+
+/** `src/handler/<file>` in a clone (the file to read and edit), else the installed `dist/src/handler/<installed>`. */
+function sourceOf(file: string, installed: string): string {
+  const repository = fileURLToPath(new URL(`src/handler/${file}`, PACKAGE_ROOT));
+  return existsSync(repository) ? repository : fileURLToPath(new URL(installed, HANDLER_DIR));
 }
 
 /**

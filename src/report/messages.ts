@@ -1,4 +1,5 @@
 import type { Item } from '../aws/services.js';
+import type { HandlerZip } from '../deploy/zip.js';
 import type { LabNames } from '../lab/names.js';
 import { functionLogGroup } from '../aws-rules/arns.js';
 import { TEST_KEY } from '../lab/names.js';
@@ -35,6 +36,18 @@ export interface Target {
   inProcess?: boolean;
   account: string;
   region: string;
+  /** --local: the sandbox's data dir, which every pasted command must name unless it is the default. */
+  dataDir?: string;
+}
+
+/** A word for a POSIX shell: as it is when nothing in it is special, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `--local`, plus `--data-dir D` when D is not the default data dir: what a pasted command needs to reach the same sandbox. */
+export function localFlags(dataDir: string, defaultDataDir: string): string {
+  return dataDir === defaultDataDir ? '--local' : `--local --data-dir ${shellWord(dataDir)}`;
 }
 
 export function targetLine(target: Target): string {
@@ -68,8 +81,8 @@ export const messages = {
   sandboxStopped: 'Sandbox stopped; its state is saved in the data dir.',
 };
 
-/** What a learner pastes to point their own tools at the sandbox. */
-export function sandboxInstructions(endpoint: string): string[] {
+/** What a learner pastes to point their own tools at the sandbox; `local` is localFlags() for its data dir. */
+export function sandboxInstructions(endpoint: string, local: string): string[] {
   return [
     'Point the AWS CLI and SDKs at it (any credentials work; the account is 000000000000):',
     `  export AWS_ENDPOINT_URL=${endpoint}`,
@@ -78,20 +91,31 @@ export function sandboxInstructions(endpoint: string): string[] {
     '  export AWS_REGION=us-east-1',
     'AWS CLI v1 honours AWS_ENDPOINT_URL; v2 (/usr/bin/aws from Debian\'s awscli) needs the flag on every call:',
     `  aws --endpoint-url ${endpoint} s3 ls`,
-    'Run the lab against it from another terminal: npx upload-lab setup --local',
+    `Run the lab against it from another terminal: npx upload-lab setup ${local}`,
     'Press Ctrl+C to stop.',
   ];
 }
 
-/** Where the learner sees the lab: console pages on AWS, AWS CLI commands for the sandbox. */
-export function whereToLook(names: LabNames, target: Target): string[] {
+/**
+ * Where the learner sees the lab: console pages on AWS, AWS CLI commands for the sandbox (with the
+ * data dir and the credentials they need, so they work when pasted); then the deployed handler's source.
+ */
+export function whereToLook(names: LabNames, target: Target, handler: HandlerZip | undefined, defaultDataDir: string): string[] {
+  return [...whereTheLabIs(names, target, defaultDataDir), ...(handler ? handlerLines(handler) : [])];
+}
+
+function whereTheLabIs(names: LabNames, target: Target, defaultDataDir: string): string[] {
   const { region, bucket, table, function: fn } = names;
   if (target.endpoint) {
     // The in-process sandbox stops with the command: point at the one `upload-lab sandbox` serves.
     const endpoint = target.inProcess ? `http://${DEFAULT_HOST}:${DEFAULT_PORT}` : target.endpoint;
     const aws = `aws --endpoint-url ${endpoint} --region ${region}`;
+    const dataDirFlag = target.dataDir && target.dataDir !== defaultDataDir ? ` --data-dir ${shellWord(target.dataDir)}` : '';
     return [
-      ...(target.inProcess ? ['first start the sandbox on the same data in another terminal: npx upload-lab sandbox'] : []),
+      ...(target.dataDir ? [`data:   ${target.dataDir}`] : []),
+      ...(target.inProcess ? [`first start the sandbox on the same data in another terminal: npx upload-lab sandbox${dataDirFlag}`] : []),
+      // The sandbox takes any credentials, but the AWS CLI refuses to call without some.
+      'env:    export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test',
       `item:   ${aws} dynamodb get-item --table-name ${table} --key '{"bucket":{"S":"${bucket}"},"object_key":{"S":"${TEST_KEY}"}}'`,
       `logs:   ${aws} logs filter-log-events --log-group-name ${functionLogGroup(fn)}`,
       `bucket: ${aws} s3 ls s3://${bucket}/incoming/`,
@@ -103,6 +127,16 @@ export function whereToLook(names: LabNames, target: Target): string[] {
     `function: ${console}/lambda/home?region=${region}#/functions/${encodeURIComponent(fn)}`,
     `logs:     ${console}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(functionLogGroup(fn))).replaceAll('%', '$')}`,
     `bucket:   https://s3.console.aws.amazon.com/s3/buckets/${bucket}?region=${region}&prefix=incoming/`,
+  ];
+}
+
+/** The deployed handler is a file the learner can open; it differs from the lesson's on purpose, and says why. */
+function handlerLines(handler: HandlerZip): string[] {
+  const write = handler.runtime.startsWith('python') ? 'table.put_item' : 'PutItem';
+  return [
+    `handler: ${handler.source} (${handler.runtime}, ${handler.handler})`,
+    `  It differs from the lesson's on purpose: its ${write} is conditional on the event's sequencer, so an S3 event`,
+    '  delivered twice, or late, never overwrites newer metadata (S3 delivers events at least once, in no set order).',
   ];
 }
 

@@ -128,6 +128,7 @@ describe('bad usage is rejected before any AWS call (exit 2)', () => {
     ['a non-positive timeout', ['verify', ...nowhere, '--timeout', '0'], /--timeout must be a positive number/],
     ['--local with --endpoint-url', ['setup', '--local', ...nowhere], /cannot be used together/],
     ['an unknown option', ['setup', '--bukket', 'x'], /unknown option/],
+    ['a runtime the handler is not written for', ['setup', ...nowhere, '--runtime', 'python3.8'], /--runtime python3\.8 is not one the lab's handler is written for/],
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {

@@ -35,7 +35,7 @@ describe('the lab context', () => {
   it('builds each SDK client on first use, once, and none while the context is built', () => {
     const { clients, built } = countingClients();
     const state = StateStore.open('aws', '123456789012', 'us-east-1', home);
-    const options: ValidOptions = { timeoutMs: 1000 };
+    const options: ValidOptions = { timeoutMs: 1000, runtime: 'nodejs22.x' };
     const ctx = buildLabContext({
       options,
       services: sdkServices(clients),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -215,14 +215,14 @@ describe('lambda invoke', () => {
     assert.equal(new Set(attempts.map((l) => l.split(' ')[0])).size, 1, 'one request id for all attempts');
   });
 
-  it('cannot run a Python function, and says so in the payload and the log', async () => {
-    await createActiveFunction(t.clients, { name: 'python', role, files: { 'index.py': 'def handler(e, c):\n    return 1\n' }, Runtime: 'python3.12' });
-    const output = await invoke('python', {}, { LogType: 'Tail' });
+  it('cannot run a Java function, and says so in the payload and the log', async () => {
+    await createActiveFunction(t.clients, { name: 'java', role, files: { 'Handler.class': 'not run' }, Runtime: 'java21', handler: 'example.Handler::handleRequest' });
+    const output = await invoke('java', {}, { LogType: 'Tail' });
     assert.equal(output.FunctionError, 'Unhandled');
     const payload = payloadOf(output) as { errorType: string; errorMessage: string };
-    assert.match(payload.errorType, /^Runtime\./);
-    assert.match(payload.errorMessage, /python3\.12 cannot run here/);
-    assert.ok(tailOf(output).some((l) => l.includes('python3.12 cannot run here')));
+    assert.equal(payload.errorType, 'Runtime.Unavailable');
+    assert.match(payload.errorMessage, /java21 cannot run here/);
+    assert.ok(tailOf(output).some((l) => l.includes('java21 cannot run here')));
   });
 
   it('gives the handler the AWS SDK v3 without bundling it, signing as the function role', async () => {
@@ -248,6 +248,26 @@ describe('lambda invoke', () => {
     const denied = payloadOf(await invoke('writer', { id: 'x' })) as { failed: string; message: string };
     assert.equal(denied.failed, 'AccessDeniedException');
     assert.match(denied.message, /assumed-role\/lambda-invoke-role\/writer is not authorized to perform: dynamodb:PutItem/);
+  });
+
+  it('gives the handler @aws-sdk/lib-dynamodb (import and require), re-linked to this installation at every environment start', async () => {
+    for (const [name, file] of [['docs-esm', 'document-client.mjs'], ['docs-cjs', 'document-client.cjs']] as const) {
+      const extension = file.slice(file.lastIndexOf('.'));
+      await createActiveFunction(t.clients, { name, role, files: { [`index${extension}`]: fixture(file) }, Environment: { Variables: { TABLE_NAME: 'lambda_items' } }, Timeout: 30 });
+      assert.deepEqual(payloadOf(await invoke(name, { id: name })), { written: name });
+      const item = await t.clients.dynamodb.send(new GetItemCommand({ TableName: 'lambda_items', Key: { pk: { S: name } } }));
+      assert.deepEqual(item.Item, { pk: { S: name }, size: { N: '7' } });
+    }
+    // As if another installation had run the function first and was then deleted: its link leads nowhere.
+    const base = join(t.dataDir, 'lambda', 'runtime', 'us-east-1', 'docs-esm');
+    const link = join(base, readdirSync(base)[0]!, 'node_modules', '@aws-sdk');
+    const current = readlinkSync(link);
+    rmSync(link);
+    symlinkSync(join(scratch, 'deleted-installation', 'node_modules', '@aws-sdk'), link);
+    await t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'docs-esm', Description: 'a new environment' }));
+    await waitUntilFunctionUpdatedV2({ client: t.clients.lambda, maxWaitTime: 30 }, { FunctionName: 'docs-esm' });
+    assert.deepEqual(payloadOf(await invoke('docs-esm', { id: 'after-move' })), { written: 'after-move' });
+    assert.equal(readlinkSync(link), current);
   });
 
   it("signs as the role session named after the function, as STS tells a function on AWS", async () => {

@@ -291,7 +291,7 @@ export function fakeContext(overrides: Partial<LabContext> = {}): { ctx: LabCont
     clock,
     timeoutMs: 30_000,
     pollIntervalMs: 1000,
-    handlerZip: async () => ({ zip: Buffer.from('v1'), codeSha256: 'sha-of-v1', handler: 'index.handler', runtime: 'nodejs22.x' }),
+    handlerZip: async () => ({ zip: Buffer.from('v1'), codeSha256: 'sha-of-v1', handler: 'index.handler', runtime: 'nodejs22.x', source: 'src/handler/index.ts' }),
     upload: undefined,
     dryRun: false,
     ...overrides,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize, sep } from 'node:path';
 import { Unzip, UnzipInflate, unzipSync } from 'fflate';
@@ -81,12 +81,8 @@ export function runtimeDir(dataDir: string, region: string, name: string): strin
 
 /**
  * Unpacks the code once per code hash and returns its task root. The folder above the task root
- * holds what Lambda's runtime provides around `/var/task`:
- * - `node_modules`, a link to the folder holding this package's own `@aws-sdk/*`, so a handler can
- *   `import` or `require` the SDK v3 without bundling it (a `node_modules` in the zip still wins,
- *   being nearer);
- * - an empty `package.json`, so a `.js` file is CommonJS unless the zip says `"type": "module"`,
- *   whatever package.json lies above the data dir.
+ * holds an empty `package.json`, so a `.js` file is CommonJS unless the zip says `"type": "module"`,
+ * whatever package.json lies above the data dir; and `node_modules` (see linkRuntimeModules).
  */
 export function prepareTaskRoot(base: string, hex: string, zip: () => Buffer): string {
   const root = join(base, hex);
@@ -105,16 +101,44 @@ export function prepareTaskRoot(base: string, hex: string, zip: () => Buffer): s
   }
   mkdirSync(task, { recursive: true });
   writeFileSync(join(root, 'package.json'), '{}\n');
-  // 'junction' makes a directory link Windows allows without privileges; POSIX ignores the type.
-  symlinkSync(sdkNodeModules(), join(root, 'node_modules'), 'junction');
   writeFileSync(marker, '');
   return task;
 }
 
+/**
+ * What Lambda's Node.js runtimes ship around `/var/task`, the AWS SDK for JavaScript v3: the folder
+ * above the task root gets `node_modules/@aws-sdk`, a link to this installation's `@aws-sdk` scope (its
+ * clients, `@aws-sdk/lib-dynamodb`, ...), so a handler can `import` or `require` them without bundling
+ * (a `node_modules` in the zip still wins, being nearer). Node resolves a package's own dependencies
+ * from its real path, so they come from the installation too. Called at every environment start and
+ * re-pointed when it differs: the data dir outlives the installation that first ran a function (a
+ * reinstall, a moved clone), and a link to a deleted one breaks every import (ERR_MODULE_NOT_FOUND).
+ * Returns the `node_modules` folder.
+ */
+export function linkRuntimeModules(taskRoot: string): string {
+  const modules = join(dirname(taskRoot), 'node_modules');
+  const link = join(modules, '@aws-sdk');
+  const target = join(sdkNodeModules(), '@aws-sdk');
+  // Data dirs from before held `node_modules` itself as a link to a whole installation's.
+  if (isLink(modules)) unlinkSync(modules);
+  if (isLink(link)) {
+    if (readlinkSync(link) === target) return modules;
+    unlinkSync(link);
+  }
+  mkdirSync(modules, { recursive: true });
+  // 'junction' makes a directory link Windows allows without privileges; POSIX ignores the type.
+  symlinkSync(target, link, 'junction');
+  return modules;
+}
+
+function isLink(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+}
+
 let sdkModules: string | undefined;
 
-/** The `node_modules` folder that holds this package's `@aws-sdk/*`. */
-export function sdkNodeModules(): string {
+/** The `node_modules` folder that holds this installation's `@aws-sdk/*`. */
+function sdkNodeModules(): string {
   if (sdkModules) return sdkModules;
   let dir = dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb'));
   while (!dir.endsWith(`${sep}node_modules`)) {

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ErrorPayload, InvokeMessage } from './protocol.js';
@@ -18,7 +18,23 @@ export type Outcome =
 
 /** Lambda gives a function's INIT phase 10 seconds, whatever its Timeout. */
 const INIT_LIMIT_MS = 10_000;
-const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap.js');
+const RUNTIME_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** The process of an execution environment: a runtime's bootstrap on an interpreter. */
+export interface RuntimeCommand {
+  file: string;
+  args: string[];
+}
+
+/**
+ * Node functions run bootstrap.js on this very node; Python functions run bootstrap.py (shipped next to
+ * it, see scripts/copy-assets.mjs) on the host Python. Both speak protocol.ts over Node's IPC channel.
+ */
+export function bootstrapCommand(python?: string): RuntimeCommand {
+  if (python === undefined) return { file: process.execPath, args: [join(RUNTIME_DIR, 'bootstrap.js')] };
+  // -u: unbuffered, so output written straight to the stdout fd (a C extension's) is not held back.
+  return { file: python, args: ['-u', join(RUNTIME_DIR, 'bootstrap.py')] };
+}
 
 /**
  * One execution environment: a Node.js child process running bootstrap.js with the function's
@@ -40,12 +56,13 @@ export class Environment {
   private constructor(
     readonly streamName: string,
     readonly deployment: string,
+    command: RuntimeCommand,
     variables: Record<string, string>,
     cwd: string,
     /** Where output goes that arrives between invocations (timers the handler left running). */
     private readonly stray: (line: LogLine) => void,
   ) {
-    this.child = fork(BOOTSTRAP, [], { cwd, env: variables, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    this.child = spawn(command.file, command.args, { cwd, env: variables, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', windowsHide: true });
     // Raw writes to stdout/stderr reach the log as they are, one event per line, as on Lambda.
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       stream.setEncoding('utf8');
@@ -68,9 +85,9 @@ export class Environment {
   }
 
   /** Starts the process and waits until its handler is loaded (or failed to load). */
-  static async start(options: { streamName: string; deployment: string; variables: Record<string, string>; cwd: string; stray: (line: LogLine) => void }): Promise<Environment> {
+  static async start(options: { streamName: string; deployment: string; command: RuntimeCommand; variables: Record<string, string>; cwd: string; stray: (line: LogLine) => void }): Promise<Environment> {
     const started = performance.now();
-    const env = new Environment(options.streamName, options.deployment, options.variables, options.cwd, options.stray);
+    const env = new Environment(options.streamName, options.deployment, options.command, options.variables, options.cwd, options.stray);
     env.current = { lines: env.initLines, settle: () => {} };
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -146,7 +163,9 @@ export function runtimeVariables(options: {
   taskRoot: string;
   logGroup: string;
   logStream: string;
-  sdkNodeModules: string;
+  command: RuntimeCommand;
+  /** Node: the folder of what the Node.js runtimes ship (code.ts); absent for Python. */
+  runtimeNodeModules?: string;
   endpoint: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }): Record<string, string> {
@@ -162,17 +181,19 @@ export function runtimeVariables(options: {
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_EXECUTION_ENV: `AWS_Lambda_${options.runtime}`,
     LAMBDA_TASK_ROOT: options.taskRoot,
-    LAMBDA_RUNTIME_DIR: dirname(BOOTSTRAP),
+    LAMBDA_RUNTIME_DIR: RUNTIME_DIR,
     _HANDLER: options.handler,
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
-    PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
-    NODE_PATH: [options.sdkNodeModules, options.taskRoot].join(delimiter),
+    // The interpreter's own folder first, as Lambda's /var/lang/bin.
+    PATH: [dirname(options.command.file), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
+    ...(options.runtimeNodeModules !== undefined
+      ? { NODE_PATH: [options.runtimeNodeModules, options.taskRoot].join(delimiter), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+      : {}),
     AWS_ENDPOINT_URL: options.endpoint,
     AWS_ACCESS_KEY_ID: options.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: options.credentials.secretAccessKey,
     AWS_SESSION_TOKEN: options.credentials.sessionToken,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // The learner's ~/.aws files must not steer the function's SDK (a profile's endpoint_url, say).
     AWS_CONFIG_FILE: nowhere,
     AWS_SHARED_CREDENTIALS_FILE: nowhere,

@@ -23,7 +23,7 @@ export const functionOperations: Record<string, LambdaOperation> = {
   UpdateFunctionCode: { method: 'PUT', path: /^\/2015-03-31\/functions\/([^/]+)\/code\/?$/, resource: functionResource, run: updateCode },
 };
 
-function createFunction({ req, world, store }: LambdaCall) {
+function createFunction({ req, world, store, invoker }: LambdaCall) {
   const body = jsonBody(req);
   const check = new FieldCheck(body);
   check.require('FunctionName', 'functionName');
@@ -63,6 +63,7 @@ function createFunction({ req, world, store }: LambdaCall) {
     tags: tags ?? {},
     statements: [],
   });
+  invoker.announce(record);
   return restJsonResponse(configOf(record), 201);
 }
 
@@ -122,6 +123,7 @@ function updateConfiguration(call: LambdaCall) {
     if (environment !== undefined) r.environment = environment;
   });
   call.invoker.retire(record, record.deployment);
+  if (runtime !== undefined) call.invoker.announce(record);
   return restJsonResponse(configOf(record));
 }
 
@@ -142,6 +144,7 @@ function updateCode(call: LambdaCall) {
   });
   call.store.dropCodeIfUnused(previous);
   call.invoker.retire(record, record.deployment);
+  call.invoker.announce(record);
   return restJsonResponse(configOf(record));
 }
 

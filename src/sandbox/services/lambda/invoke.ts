@@ -4,14 +4,15 @@ import { isAwsError } from '../../aws-error.js';
 import { isRoleAllowed } from '../../enforce.js';
 import { ACCOUNT_ID } from '../../http.js';
 import type { World } from '../../world.js';
-import { prepareTaskRoot, runtimeDir, sdkNodeModules } from './code.js';
-import { Environment, runtimeVariables, type LogLine, type Outcome } from './environment.js';
+import { linkRuntimeModules, prepareTaskRoot, runtimeDir } from './code.js';
+import { bootstrapCommand, Environment, runtimeVariables, type LogLine, type Outcome } from './environment.js';
+import { hostPython, type HostPython } from './host-python.js';
 import { hexOfSha, type FunctionRecord, type FunctionStore } from './functions.js';
 import { endLine, initReportLine, initStartLine, logStreamName, reportLine, startLine, timeoutLine, timeoutMessage, type ReportFields } from './log-format.js';
 import { functionArn } from './names.js';
 import { EnvironmentPool } from './pool.js';
 import type { ErrorPayload } from './protocol.js';
-import { isRunnable, RUNNABLE_RUNTIMES, runtimeVersion, runtimeVersionArn } from './runtimes.js';
+import { familyOf, NODE_RUNTIMES, PYTHON_RUNTIMES, runtimeVersion, runtimeVersionArn } from './runtimes.js';
 import { invalidParameter } from './validation.js';
 
 export interface InvocationResult {
@@ -32,9 +33,16 @@ export class Invoker {
   constructor(private readonly world: World, private readonly store: FunctionStore) {}
 
   async invoke(record: FunctionRecord, payload: string, requestId: string = randomUUID()): Promise<InvocationResult> {
-    if (!isRunnable(record.runtime)) return this.unrunnable(record, requestId);
+    const family = familyOf(record.runtime);
+    if (!family) return this.unavailable(record, requestId, unrunnableMessage(record.runtime));
+    let python: HostPython | undefined;
+    if (family === 'python') {
+      const probe = await hostPython();
+      if ('missing' in probe) return this.unavailable(record, requestId, probe.missing);
+      python = probe.found;
+    }
     const key = `${record.region}/${record.name}`;
-    const { env, cold } = await this.pool.acquire(key, record.deployment, () => this.startEnvironment(record));
+    const { env, cold } = await this.pool.acquire(key, record.deployment, () => this.startEnvironment(record, python));
     try {
       if (env.initError) return this.initFailure(record, env, requestId);
       const started = performance.now();
@@ -79,6 +87,17 @@ export class Invoker {
     void attempt(0);
   }
 
+  /**
+   * After CreateFunction or a change of code or runtime: a function that cannot run here is said so at
+   * once, in the sandbox's terminal, when the learner can still act, not only at its first invocation.
+   */
+  announce(record: FunctionRecord): void {
+    const family = familyOf(record.runtime);
+    const report = (problem: string) => console.error(`[sandbox] lambda: function ${record.name} (${record.runtime}) cannot run: ${problem}`);
+    if (!family) report(unrunnableMessage(record.runtime));
+    else if (family === 'python') void hostPython().then((probe) => 'missing' in probe && report(probe.missing));
+  }
+
   /** Stops the warm environments of a function that changed (or, without `deployment`, was deleted). */
   retire(record: FunctionRecord, deployment?: string): void {
     this.pool.retire(`${record.region}/${record.name}`, deployment);
@@ -99,7 +118,8 @@ export class Invoker {
     this.timers.add(timer);
   }
 
-  private async startEnvironment(record: FunctionRecord): Promise<Environment> {
+  /** `python`: the host Python for a python3.x function; Node functions run on this process's node. */
+  private async startEnvironment(record: FunctionRecord, python: HostPython | undefined): Promise<Environment> {
     const role = this.world.iam.roleByArn(record.role);
     if (!role) throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
     const hex = hexOfSha(record.codeSha256);
@@ -108,6 +128,7 @@ export class Invoker {
     const sessionName = record.name.length < 2 ? `${record.name}@lambda_function` : record.name;
     const credentials = this.world.sessions.issue(role, sessionName);
     const streamName = logStreamName();
+    const command = bootstrapCommand(python?.executable);
     const variables = {
       ...record.environment,
       ...runtimeVariables({
@@ -119,15 +140,17 @@ export class Invoker {
         taskRoot,
         logGroup: functionLogGroup(record.name),
         logStream: streamName,
-        sdkNodeModules: sdkNodeModules(),
+        command,
+        ...(python ? {} : { runtimeNodeModules: linkRuntimeModules(taskRoot) }),
         endpoint: this.world.endpoint,
         credentials,
       }),
     };
-    const initStart = { timestamp: Date.now(), message: initStartLine(runtimeVersion(record.runtime), runtimeVersionArn(record.region, record.runtime)) };
+    const initStart = { timestamp: Date.now(), message: initStartLine(runtimeVersion(record.runtime, python?.version), runtimeVersionArn(record.region, record.runtime)) };
     const env = await Environment.start({
       streamName,
       deployment: record.deployment,
+      command,
       variables,
       cwd: taskRoot,
       stray: (line) => this.writeLog(record, streamName, [line]),
@@ -149,12 +172,9 @@ export class Invoker {
     return { payload: JSON.stringify(error), functionError: 'Unhandled', log: lines.slice(1).map((l) => l.message) };
   }
 
-  /** Python, Java, ... cannot run here: the invocation fails, saying so in the payload and the log. */
-  private unrunnable(record: FunctionRecord, requestId: string): InvocationResult {
-    const error: ErrorPayload = {
-      errorType: 'Runtime.Unavailable',
-      errorMessage: `The upload-lab sandbox runs only Node.js functions (${RUNNABLE_RUNTIMES.join(', ')}) on the host's own node; ${record.runtime} cannot run here. Deploy a Node.js handler, or run this function on AWS.`,
-    };
+  /** Java, Ruby, ... cannot run here, nor Python without a host Python with boto3: the invocation fails, saying why in the payload and the log. */
+  private unavailable(record: FunctionRecord, requestId: string, errorMessage: string): InvocationResult {
+    const error: ErrorPayload = { errorType: 'Runtime.Unavailable', errorMessage };
     const lines = [startLine(requestId), `${error.errorMessage}\n`, endLine(requestId), reportLine({ requestId, durationMs: 0, memorySize: record.memorySize, maxMemoryUsedMb: 0, status: 'error', errorType: error.errorType })].map(line);
     this.writeLog(record, logStreamName(), lines);
     return { payload: JSON.stringify(error), functionError: 'Unhandled', log: lines.map((l) => l.message) };
@@ -212,6 +232,10 @@ export class Invoker {
       console.error(`[sandbox] lambda: could not write the log of ${record.name}:`, error);
     }
   }
+}
+
+export function unrunnableMessage(runtime: string): string {
+  return `The upload-lab sandbox runs Node.js functions (${NODE_RUNTIMES.join(', ')}) on the host's own node and Python functions (${PYTHON_RUNTIMES.join(', ')}) on a host Python 3 with boto3; ${runtime} cannot run here. Deploy a Node.js or Python handler, or run this function on AWS.`;
 }
 
 function line(message: string): LogLine {

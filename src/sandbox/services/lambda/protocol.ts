@@ -1,10 +1,15 @@
 /** Messages between the sandbox and a function's child process (see bootstrap.ts), over Node's IPC channel. */
 
-/** An error as Node's Lambda runtime reports it to the Invoke caller. */
+/**
+ * An error as the runtime reports it to the Invoke caller: Node's `{errorType, errorMessage, trace}`,
+ * Python's `{errorMessage, errorType, requestId, stackTrace}` (in that order, as bootstrap.py sends it).
+ */
 export interface ErrorPayload {
   errorType: string;
   errorMessage: string;
   trace?: string[];
+  requestId?: string;
+  stackTrace?: string[];
 }
 
 export interface InvokeMessage {
