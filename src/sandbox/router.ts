@@ -5,9 +5,7 @@ import { AwsError, isAwsError } from './aws-error.js';
 import { header, type SandboxRequest, type SandboxResponse } from './http.js';
 import { DYNAMODB_BODY_BYTES, jsonTooDeep, LOGS_BODY_BYTES, MAX_JSON_DEPTH, QUERY_BODY_BYTES } from './limits.js';
 import { jsonError } from './protocols/json.js';
-import { queryError } from './protocols/query.js';
 import { restJsonError } from './protocols/rest-json.js';
-import { s3Error } from './protocols/s3-xml.js';
 import { isKnownRegion } from './regions.js';
 import { CODE_DOWNLOAD_PREFIX } from './services/lambda/code-download.js';
 import type { BodyLimit, Service, World } from './world.js';
@@ -15,9 +13,13 @@ import type { BodyLimit, Service, World } from './world.js';
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
-type Renderer = (error: AwsError, req: Pick<SandboxRequest, 'requestId' | 'method'>) => SandboxResponse;
+type Renderer = (error: AwsError, req: Pick<SandboxRequest, 'requestId' | 'method'>) => SandboxResponse | Promise<SandboxResponse>;
 
-/** What the router knows of each wire protocol: how it spells an error, the content type it reads, its body bound. */
+/**
+ * What the router knows of each wire protocol: how it spells an error, the content type it reads, its
+ * body bound. The XML dialects import the XML builder only when an error needs it, so a sandbox nobody
+ * has called does not load it (see engines.ts).
+ */
 interface Protocol {
   render: Renderer;
   /** The media type a request with a body must carry, or a check of it; undefined: any. */
@@ -35,8 +37,8 @@ const serializationError = () => new AwsError('SerializationException', `The req
 
 // Keyed by the scope's service name in a Map: a name such as `toString` or `__proto__` is just unknown.
 const protocols = new Map<string, Protocol>([
+  ['s3', { render: async (e, req) => (await import('./protocols/s3-xml.js')).s3Error(e, req.requestId, req.method) }],
   ['dynamodb', { render: (e) => jsonError(e, 'application/x-amz-json-1.0', 'com.amazonaws.dynamodb.v20120810#'), contentType: exactly('application/x-amz-json-1.0'), bodyBytes: DYNAMODB_BODY_BYTES, tooDeep: serializationError }],
-  ['logs', { render: (e) => jsonError(e, 'application/x-amz-json-1.1'), contentType: exactly('application/x-amz-json-1.1'), bodyBytes: LOGS_BODY_BYTES, tooDeep: serializationError }],
   [
     'lambda',
     {
@@ -46,15 +48,25 @@ const protocols = new Map<string, Protocol>([
       tooDeep: () => new AwsError('InvalidRequestContentException', `Could not parse request body into json: the body nests deeper than ${MAX_JSON_DEPTH} levels`, 400, { lowercaseMessage: true }),
     },
   ],
-  ['iam', { render: (e, req) => queryError(e, IAM_NAMESPACE, req.requestId), contentType: exactly('application/x-www-form-urlencoded'), bodyBytes: QUERY_BODY_BYTES }],
-  ['sts', { render: (e, req) => queryError(e, STS_NAMESPACE, req.requestId), contentType: exactly('application/x-www-form-urlencoded'), bodyBytes: QUERY_BODY_BYTES }],
-  ['s3', { render: (e, req) => s3Error(e, req.requestId, req.method) }],
+  ['iam', { render: async (e, req) => (await import('./protocols/query.js')).queryError(e, IAM_NAMESPACE, req.requestId), contentType: exactly('application/x-www-form-urlencoded'), bodyBytes: QUERY_BODY_BYTES }],
+  ['logs', { render: (e) => jsonError(e, 'application/x-amz-json-1.1'), contentType: exactly('application/x-amz-json-1.1'), bodyBytes: LOGS_BODY_BYTES, tooDeep: serializationError }],
+  ['sts', { render: async (e, req) => (await import('./protocols/query.js')).queryError(e, STS_NAMESPACE, req.requestId), contentType: exactly('application/x-www-form-urlencoded'), bodyBytes: QUERY_BODY_BYTES }],
 ]);
 
 export const SERVED = [...protocols.keys()];
 
+/**
+ * Signature Version 2, as S3 clients still send it: `Authorization: AWS <key>:<signature>`, or a
+ * presigned URL's `AWSAccessKeyId`/`Signature`/`Expires` (boto3's default presigned URL in us-east-1).
+ */
+function isSigV2(req: IncomingMessage, url: URL): boolean {
+  return /^AWS [^:\s]+:/.test(req.headers.authorization ?? '') || (url.searchParams.has('AWSAccessKeyId') && url.searchParams.has('Signature'));
+}
+
 /** Without a usable scope, guess the protocol from the request's shape so the error is at least in the right dialect. */
-function guessService(req: IncomingMessage, path: string): string {
+function guessService(req: IncomingMessage, url: URL): string {
+  if (isSigV2(req, url)) return 's3';
+  const path = url.pathname;
   if (req.headers['x-amz-target']?.toString().startsWith('DynamoDB_')) return 'dynamodb';
   if (req.headers['x-amz-target']?.toString().startsWith('Logs_')) return 'logs';
   if (path.startsWith('/2015-03-31/')) return 'lambda';
@@ -70,12 +82,29 @@ function badRegion(service: string, region: string): AwsError {
   return new AwsError('InvalidSignatureException', `Credential should be scoped to a valid region. ${why}`, service === 'lambda' ? 403 : 400);
 }
 
+/**
+ * The error dialect for a service the sandbox does not serve, read off the request: a JSON protocol
+ * (`X-Amz-Target`, as SQS and most newer services speak) gets JSON, anything else its guessed dialect.
+ */
+function dialectOf(req: IncomingMessage, url: URL): Protocol {
+  if (req.headers['x-amz-target'] !== undefined) {
+    const version = String(req.headers['content-type'] ?? '').includes('json-1.0') ? '1.0' : '1.1';
+    return { render: (e) => jsonError(e, `application/x-amz-json-${version}`) };
+  }
+  return protocols.get(guessService(req, url)) ?? protocols.get('iam')!;
+}
+
+/** The services by name: a Map, or the engines, which build a service on its first request. */
+export interface ServiceLookup {
+  get(name: string): Service | Promise<Service> | undefined;
+}
+
 export class Router {
   /** The port the server listens on, once it does: the Host header must name it. */
   private port = 0;
 
   constructor(
-    private readonly services: ReadonlyMap<string, Service>,
+    private readonly services: ServiceLookup,
     private readonly world: Pick<World, 'sessions' | 'iam'>,
     private readonly maxBodyBytes: number,
   ) {}
@@ -99,13 +128,17 @@ export class Router {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const scope = readScope(req, url, [CODE_DOWNLOAD_PREFIX]);
-    const service = scope?.service ?? guessService(req, url.pathname);
-    const protocol = protocols.get(service) ?? protocols.get('iam')!;
+    const service = scope?.service ?? guessService(req, url);
+    const protocol = protocols.get(service) ?? dialectOf(req, url);
     const base = { requestId, method: req.method ?? 'GET' };
     let bodyRead = false;
     try {
       refuseBrowsers(req, service);
       refuseForeignHost(req, service, this.port);
+      if (!scope && isSigV2(req, url)) {
+        // S3's answer in every region opened since 2014; the sandbox reads only SigV4 scopes.
+        throw new AwsError('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', 400);
+      }
       if (!scope) {
         throw new AwsError(
           service === 's3' ? 'AccessDenied' : service === 'iam' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
@@ -115,7 +148,7 @@ export class Router {
           403,
         );
       }
-      const handler = this.services.get(service);
+      const handler = await this.services.get(service);
       if (!handler) throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
       if (!isKnownRegion(scope.region)) throw badRegion(service, scope.region);
       const caller = this.world.sessions.callerFor(scope.accessKeyId, service, (arn) => this.world.iam.roleByArn(arn));
@@ -146,10 +179,10 @@ export class Router {
       return withRequestId(await handler.handle(request), requestId, service);
     } catch (error) {
       if (!bodyRead) req.resume();
-      if (isAwsError(error)) return withRequestId(protocol.render(error, base), requestId, service);
+      if (isAwsError(error)) return withRequestId(await protocol.render(error, base), requestId, service);
       // A bug in the sandbox must not take the server down: answer as AWS does for its own faults.
       console.error(`[sandbox] internal error in ${service}:`, error);
-      return withRequestId(protocol.render(new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500), base), requestId, service);
+      return withRequestId(await protocol.render(new AwsError('InternalFailure', 'The sandbox failed to process the request.', 500), base), requestId, service);
     }
   }
 }

@@ -5,13 +5,8 @@ import { lockDataDir } from './persist.js';
 import { defaultSandboxOptions, type SandboxOptions } from './options.js';
 import { Router } from './router.js';
 import { RoleSessions } from './sessions.js';
-import { createDynamoDbService } from './services/dynamodb.js';
-import { createIamService } from './services/iam.js';
-import { createLambdaService } from './services/lambda.js';
-import { createLogsService } from './services/logs.js';
-import { createS3Service } from './services/s3.js';
-import { createStsService } from './services/sts.js';
-import type { Service, World } from './world.js';
+import { Engines } from './engines.js';
+import type { World } from './world.js';
 
 export interface Sandbox {
   readonly endpoint: string;
@@ -25,40 +20,25 @@ export interface Sandbox {
 export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDir: string }): Promise<Sandbox> {
   const options: SandboxOptions = { ...defaultSandboxOptions(overrides.dataDir), ...overrides };
   const lock = lockDataDir(options.dataDir);
-  // Services reach each other through the world at call time, so they can be built in any order;
-  // a call before all are built would be a wiring bug, and says so.
-  const unwired = () => {
-    throw new Error('sandbox services are still being wired');
-  };
+  // Services reach each other through the world at call time; each is built on its first request
+  // (engines.ts), so a sandbox nobody calls holds none of their code.
+  const engines = new Engines();
   const world: World = {
     options,
     endpoint: '',
     sessions: new RoleSessions(),
-    iam: { roleByArn: unwired, rolePolicies: unwired },
-    lambda: { functionByArn: unwired, invokeAsync: unwired },
-    logs: { write: unwired },
+    get iam() {
+      return engines.api('iam');
+    },
+    get lambda() {
+      return engines.api('lambda');
+    },
+    get logs() {
+      return engines.api('logs');
+    },
   };
-  let services: Map<string, Service>;
-  try {
-    const iam = createIamService(world);
-    const lambda = createLambdaService(world);
-    const logs = createLogsService(world);
-    world.iam = iam.api;
-    world.lambda = lambda.api;
-    world.logs = logs.api;
-    services = new Map([
-      ['iam', iam.service],
-      ['lambda', lambda.service],
-      ['logs', logs.service],
-      ['sts', createStsService()],
-      ['s3', createS3Service(world)],
-      ['dynamodb', createDynamoDbService(world)],
-    ]);
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-  const router = new Router(services, world, options.maxBodyBytes);
+  engines.attach(world);
+  const router = new Router(engines, world, options.maxBodyBytes);
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH && router.admits(req)) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(healthAnswer());
@@ -84,7 +64,6 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
-    await Promise.all([...services.values()].map((s) => s.close?.()));
     lock.release();
     throw error;
   }
@@ -103,8 +82,8 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
       closing ??= (async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.all([...services.values()].map((s) => s.close?.()));
-        for (const s of [...services.values()]) s.flush?.();
+        await engines.close();
+        engines.flush();
         lock.release();
       })();
       return closing;

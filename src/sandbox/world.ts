@@ -15,9 +15,9 @@ export interface World {
   /** `http://host:port`, known once the server listens. */
   endpoint: string;
   readonly sessions: RoleSessions;
-  iam: IamApi;
-  lambda: LambdaApi;
-  logs: LogsApi;
+  readonly iam: IamApi;
+  readonly lambda: LambdaApi;
+  readonly logs: LogsApi;
 }
 
 export interface RoleView {

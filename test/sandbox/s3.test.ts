@@ -304,6 +304,22 @@ describe('s3: objects', () => {
     assert.equal(error.$metadata.httpStatusCode, 416);
   });
 
+  // AWS's HeadObject reference, Range: "If the Range is satisfiable, only the ContentLength is affected in
+  // the response. If the Range is not satisfiable, S3 returns a 416 - Requested Range Not Satisfiable error."
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html)
+  it('HeadObject honours Range: 206 with Content-Range and the part\'s length, 416 when unsatisfiable', async () => {
+    await t.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'head-range', Body: '0123456789' }));
+    const part = await t.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'head-range', Range: 'bytes=2-5' }));
+    assert.equal(part.$metadata.httpStatusCode, 206);
+    assert.equal(part.ContentLength, 4);
+    assert.equal(part.ContentRange, 'bytes 2-5/10');
+    const whole = await t.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'head-range' }));
+    assert.equal(whole.$metadata.httpStatusCode, 200);
+    assert.equal(whole.ContentLength, 10);
+    const error = await sdkError(t.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'head-range', Range: 'bytes=10-' })));
+    assert.equal(error.$metadata.httpStatusCode, 416);
+  });
+
   it('answers NoSuchKey (with Key) for GET, a bodiless 404 for HEAD', async () => {
     const missing = await sdkError(t.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'my-key', Range: 'bytes=0-1' })));
     assertErrorMatchesReference(missing, referenceCase('s3', 's3.get_object.no_such_key'));

@@ -98,15 +98,22 @@ export function getObject(ctx: S3Context, call: S3Call): SandboxResponse {
   allow(ctx, call, 'GetObject', objectArn(call.bucket, call.key));
   const record = requireObject(ctx, requireBucket(ctx, call.bucket), call.key);
   const body = ctx.store.readBody(call.bucket, call.key);
-  const range = parseRange(header(call.req, 'range'), body.length);
-  if (!range) {
-    return { status: 200, headers: { ...objectHeaders(record), ...checksumHeaders(call, record), 'content-length': String(body.length) }, body };
-  }
-  const part = body.subarray(range.start, range.end + 1);
+  const { status, headers, range } = objectAnswer(call, record, body.length);
+  return { status, headers, body: range ? body.subarray(range.start, range.end + 1) : body };
+}
+
+/**
+ * The status and headers of a GET or HEAD: the whole object (200), or the part a `Range` asks for (206
+ * with Content-Range; HEAD honours Range too, as S3 does). The whole object's checksum is only given
+ * for the whole object.
+ */
+function objectAnswer(call: S3Call, record: ObjectRecord, size: number): { status: number; headers: Record<string, string>; range?: { start: number; end: number } } {
+  const range = parseRange(header(call.req, 'range'), size);
+  if (!range) return { status: 200, headers: { ...objectHeaders(record), ...checksumHeaders(call, record), 'content-length': String(size) } };
   return {
     status: 206,
-    headers: { ...objectHeaders(record), 'content-range': `bytes ${range.start}-${range.end}/${body.length}`, 'content-length': String(part.length) },
-    body: part,
+    headers: { ...objectHeaders(record), 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': String(range.end - range.start + 1) },
+    range,
   };
 }
 
@@ -136,11 +143,12 @@ function parseRange(value: string | undefined, size: number): { start: number; e
   return { start, end };
 }
 
-/** HEAD answers the headers a GET would, with the object's length and no body. */
+/** HEAD answers the status and headers a GET would, with no body. */
 export function headObject(ctx: S3Context, call: S3Call): SandboxResponse {
   allow(ctx, call, 'GetObject', objectArn(call.bucket, call.key));
   const record = requireObject(ctx, requireBucket(ctx, call.bucket), call.key);
-  return { status: 200, headers: { ...objectHeaders(record), ...checksumHeaders(call, record), 'content-length': String(record.size) } };
+  const { status, headers } = objectAnswer(call, record, record.size);
+  return { status, headers };
 }
 
 /** Deleting a key that does not exist succeeds, as S3 does; only a real removal emits an event. */
