@@ -7,7 +7,7 @@ import { DYNAMODB_BODY_BYTES, jsonTooDeep, LOGS_BODY_BYTES, MAX_JSON_DEPTH, QUER
 import { jsonError } from './protocols/json.js';
 import { restJsonError } from './protocols/rest-json.js';
 import { isKnownRegion } from './regions.js';
-import { CODE_DOWNLOAD_PREFIX } from './services/lambda/code-download.js';
+import { CODE_DOWNLOAD_PREFIX } from './services/lambda/names.js';
 import type { BodyLimit, Service, World } from './world.js';
 
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -150,7 +150,7 @@ export class Router {
       }
       const handler = await this.services.get(service);
       if (!handler) throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
-      if (!isKnownRegion(scope.region)) throw badRegion(service, scope.region);
+      if (!(await isKnownRegion(scope.region))) throw badRegion(service, scope.region);
       const caller = this.world.sessions.callerFor(scope.accessKeyId, service, (arn) => this.world.iam.roleByArn(arn));
       const type = header({ headers: req.headers }, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

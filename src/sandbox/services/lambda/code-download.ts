@@ -1,9 +1,6 @@
 import type { SandboxResponse } from '../../http.js';
 import { notFound, type FunctionStore } from './functions.js';
 
-/** Path of the sandbox's stand-in for the presigned S3 URL GetFunction returns as `Code.Location`. */
-export const CODE_DOWNLOAD_PREFIX = '/_upload-lab/lambda-code/';
-
 /** Only the code of an existing function is served, as a presigned URL stops working once the function is gone. */
 export function downloadCode(store: FunctionStore, file: string): SandboxResponse {
   const hex = /^([0-9a-f]{64})\.zip$/.exec(file)?.[1];

@@ -2,9 +2,8 @@ import { rmSync } from 'node:fs';
 import { authorize } from '../../enforce.js';
 import { restJsonResponse } from '../../protocols/rest-json.js';
 import { assertUnzippable, runtimeDir } from './code.js';
-import { CODE_DOWNLOAD_PREFIX } from './code-download.js';
 import { assertNotBusy, assertRevision, conflict, hexOfSha } from './functions.js';
-import { constraint, functionArn, functionNameProblem, LATEST, parseFunctionRef, validationError } from './names.js';
+import { CODE_DOWNLOAD_PREFIX, constraint, functionArn, functionNameProblem, LATEST, parseFunctionRef, validationError } from './names.js';
 import { configOf, existingFunction, functionResource, jsonBody, NO_CONTENT, targetOf, type LambdaCall, type LambdaOperation } from './operation.js';
 import { checkRoleAssumable, checkRuntime, FieldCheck, HANDLER_PATTERN, invalidParameter, readEnvironment, ROLE_PATTERN, ROLE_PATTERN_TEXT } from './validation.js';
 

@@ -2,6 +2,9 @@ import { functionArn as awsFunctionArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import { ACCOUNT_ID } from '../../http.js';
 
+/** Path of the sandbox's stand-in for the presigned S3 URL GetFunction returns as `Code.Location`. */
+export const CODE_DOWNLOAD_PREFIX = '/_upload-lab/lambda-code/';
+
 /** The only version the sandbox has: it does not publish versions or aliases. */
 export const LATEST = '$LATEST';
 
