@@ -33,19 +33,26 @@ export function loadChecklist(): readonly ChecklistStep[] {
 }
 
 /**
- * The checklist.json this module reads. It sits at the package root, which is two folders up from this
- * module in the published package (dist/src/) but further in other build folders: the nearest one
- * above this module.
+ * The checklist.json this module reads (see packageFile).
  * (Read with fs rather than imported as JSON: an import would make tsc copy the file into the build
  * folder, as dist/checklist.json, which the published package does not include.)
  */
 export function checklistFile(): string {
+  return packageFile('checklist.json');
+}
+
+/**
+ * A data file at the package root (checklist.json, lesson.json). The root is two folders up from this
+ * module in the published package (dist/src/) but further in other build folders: the nearest folder
+ * above this module that holds the file.
+ */
+export function packageFile(name: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, 'checklist.json');
+    const candidate = join(dir, name);
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`checklist.json not found above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir) throw new Error(`${name} not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

@@ -17,6 +17,7 @@ const io: CommandIO = {
   err: process.stderr,
   env: process.env,
   confirm: process.stdin.isTTY && process.stdout.isTTY ? askYesNo : undefined,
+  prompter: process.stdin.isTTY && process.stdout.isTTY ? async () => (await import('./learn/prompter.js')).clackPrompter() : undefined,
 };
 
 async function askYesNo(question: string): Promise<boolean> {
@@ -54,7 +55,41 @@ const program = new Command('upload-lab')
   .version(toolVersion())
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
-  .addHelpText('after', '\nStart here:\n  $ npx upload-lab setup --local      build and test the whole lab offline\n  $ npx upload-lab verify --local     grade it\n  $ npx upload-lab teardown --local   remove it\n');
+  .addHelpText(
+    'after',
+    '\nStart here:\n  $ npx upload-lab learn --local      learn the lab step by step: why each part, do it yourself or let the tool, activities, quiz\n' +
+      '  $ npx upload-lab setup --local      build and test the whole lab offline\n  $ npx upload-lab verify --local     grade it\n  $ npx upload-lab teardown --local   remove it\n',
+  );
+
+labCommand(program, 'learn', 'Walk the lesson interactively: what each part is for, do it yourself (upload-lab checks just that step) or let upload-lab do it, watch the test upload live, then the activities and the quiz. Resumes where you stopped.', [
+  'npx upload-lab learn --local',
+  'npx upload-lab learn --region eu-west-1',
+  'npx upload-lab learn --local --reset',
+])
+  .option('--reset', 'forget your progress and start the lesson over (the lab itself is kept)')
+  .option('--runtime <runtime>', 'the runtime of the lab\'s function (nodejs22.x)')
+  .action(async (options) => {
+    const { learn } = await import('./commands/learn.js');
+    process.exitCode = await learn(options, io);
+  });
+
+program
+  .command('quiz')
+  .description('The lesson\'s knowledge check on its own: one question at a time, an explanation after each, your score at the end.')
+  .option('--debug', 'show stack traces')
+  .action(async (options) => {
+    const { quiz } = await import('./commands/learn.js');
+    process.exitCode = await quiz(options, io);
+  });
+
+program
+  .command('progress')
+  .description('Where you are in the lesson: parts done, checks passed, activity and quiz scores.')
+  .option('--json', 'print one JSON object instead of text')
+  .action(async (options) => {
+    const { progress } = await import('./commands/progress.js');
+    process.exitCode = await progress(options, io);
+  });
 
 labCommand(program, 'setup', 'Create every piece of the lab (bucket, table, role, function, trigger), step by step along the checklist, then prove it works with a test upload.', [
   'npx upload-lab setup --local',

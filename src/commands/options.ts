@@ -51,3 +51,14 @@ export function validateOptions(options: LabOptions): ValidOptions {
     timeoutMs: parseTimeout(timeout ?? String(DEFAULT_TIMEOUT_SECONDS)) * 1000,
   };
 }
+
+/** The options that point another command at the same lab, as the learner would type them (`--local --table t`). */
+export function sameLabOptions(options: ValidOptions): string {
+  const words: string[] = [];
+  if (options.local) words.push('--local', ...(options.dataDir ? ['--data-dir', options.dataDir] : []));
+  if (options.endpointUrl) words.push('--endpoint-url', options.endpointUrl);
+  for (const [flag, value] of [['--region', options.region], ['--profile', options.profile], ['--bucket', options.bucket], ['--table', options.table], ['--function', options.function]] as const) {
+    if (value !== undefined) words.push(flag, value);
+  }
+  return words.join(' ');
+}

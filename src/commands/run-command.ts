@@ -1,6 +1,7 @@
 import { toLabError } from '../errors.js';
 import { createReporter } from '../report/create-reporter.js';
 import type { OutputStream, Reporter } from '../report/reporter.js';
+import type { Prompter } from '../learn/prompter.js';
 import type { LabOptions } from './options.js';
 
 /** What a command may touch outside itself: injected, so tests run commands without a process. */
@@ -10,6 +11,8 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
   /** Asks the learner a yes/no question; undefined when nobody can answer (no TTY). */
   confirm: ((question: string) => Promise<boolean>) | undefined;
+  /** The prompts of `learn` and `quiz`; undefined when nobody can answer (no TTY). */
+  prompter: (() => Promise<Prompter>) | undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { messages, whereToLook } from '../report/messages.js';
 import { savedItem } from '../steps/item.js';
 import { applySteps, checkSteps, planSteps, recordedUpload } from '../steps/run.js';
 import { openLab } from './open-lab.js';
-import { validateOptions, type LabOptions } from './options.js';
+import { sameLabOptions, validateOptions, type LabOptions } from './options.js';
 import { runCommand, type CommandIO } from './run-command.js';
 
 /** setup: plan, ask (on a real account), apply every step, then grade the lab and show the result. */
@@ -33,6 +33,7 @@ export function setup(options: LabOptions, io: CommandIO): Promise<number> {
       const outcomes = await checkSteps(ctx, listen, recordedUpload(ctx));
       reporter.checklist(outcomes);
       reporter.result(await savedItem(ctx), whereToLook(ctx.names, lab.target, await ctx.handlerZip(), defaultSandboxDataDir()));
+      reporter.note(messages.learnNext(sameLabOptions(valid)));
       return outcomes.every((o) => o.status === 'pass') ? 0 : 1;
     } finally {
       await lab.close();

@@ -1,4 +1,5 @@
-import type { Reporter, ReporterSettings } from './reporter.js';
+import type { OutputStream, Reporter, ReporterSettings } from './reporter.js';
+import type { Style, TextReporter } from './text.js';
 
 /**
  * Spinners and colours only for a person at a terminal who has not asked for NO_COLOR. A terminal
@@ -7,10 +8,21 @@ import type { Reporter, ReporterSettings } from './reporter.js';
  */
 export async function createReporter(settings: ReporterSettings): Promise<Reporter> {
   if (settings.json) return new (await import('./json.js')).JsonReporter(settings.command, settings.out);
+  return (await createTextReporter(settings.out, settings.err, settings.env)).reporter;
+}
+
+/** The text reporter and the style it draws with (learn's view reuses both). */
+export async function createTextReporter(out: OutputStream, err: OutputStream, env: NodeJS.ProcessEnv): Promise<{ reporter: TextReporter; style: Style }> {
   const { TextReporter, plainStyle } = await import('./text.js');
-  if (settings.out.isTTY && !settings.env.NO_COLOR && (settings.out.columns ?? 0) > 0) {
+  if (isStyledTerminal(out, env)) {
     const { ttyStyle, OraSpinner } = await import('./tty.js');
-    return new TextReporter(settings.out, settings.err, ttyStyle(), new OraSpinner(settings.out));
+    const style = ttyStyle();
+    return { reporter: new TextReporter(out, err, style, new OraSpinner(out)), style };
   }
-  return new TextReporter(settings.out, settings.err, plainStyle);
+  return { reporter: new TextReporter(out, err, plainStyle), style: plainStyle };
+}
+
+/** A person at a sized terminal who has not asked for NO_COLOR (see createReporter). */
+export function isStyledTerminal(out: OutputStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(out.isTTY) && !env.NO_COLOR && (out.columns ?? 0) > 0;
 }

@@ -72,6 +72,7 @@ export const messages = {
   itemHeading: 'The saved item:',
   noItem: 'No item was saved, so there is nothing to show.',
   whereHeading: 'Where to look:',
+  learnNext: (options: string) => `\nLearning the lab? upload-lab learn ${options} walks it part by part: why each piece, do it yourself and have just that step checked, the activities and the quiz.`,
   teardownHeading: (dryRun: boolean) => (dryRun ? 'Would remove (dry run, nothing changed):' : 'Teardown:'),
   nothingToRemove: 'Nothing to remove: no lab created by upload-lab is recorded for this account and region.',
   removedAll: 'Done: everything the lab created is gone.',

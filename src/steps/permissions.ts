@@ -57,8 +57,11 @@ export const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 async function check(ctx: Ctx): Promise<CheckResult> {
   const fn = await ctx.lambda.getFunction(ctx.names.function);
-  if (!fn) return { ok: false, detail: `function ${ctx.names.function} does not exist, so there is no execution role to check` };
-  const role = roleNameOf(fn.role);
+  // Before the function exists (the lesson's Part 2 comes before Part 3), the role it will be given is the lab's role.
+  const labRole = fn ? undefined : await ctx.iam.getRole(ctx.names.role);
+  const roleArn = fn?.role ?? labRole?.arn;
+  if (!roleArn) return { ok: false, detail: `function ${ctx.names.function} does not exist, nor does role ${ctx.names.role}, so there is no execution role to check` };
+  const role = roleNameOf(roleArn);
   const grants = requiredGrants(ctx.names);
 
   // The documents serve the least-privilege warning, and the fallback when we may not simulate.
@@ -72,7 +75,7 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   let decisions: string[];
   let how = "IAM's policy simulator";
   try {
-    decisions = await ctx.iam.simulate(fn.role, grants);
+    decisions = await ctx.iam.simulate(roleArn, grants);
   } catch (error) {
     // Learners often may read policies but not simulate them: evaluate the fetched documents here.
     if (!hasAwsCode(error, ...ACCESS_DENIED) || !documents) throw error;

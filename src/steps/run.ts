@@ -3,7 +3,7 @@ import { toLabError } from '../errors.js';
 import type { LabContext, UploadEvidence } from '../lab/context.js';
 import { TEST_KEY } from '../lab/names.js';
 import { allSteps, steps } from './index.js';
-import type { Change, StepId } from './step.js';
+import type { Change, LabStep, StepId } from './step.js';
 import { uploadTestFile } from './trigger.js';
 
 /** What the runners tell the reporter as they go; the reporter decides how (or whether) to show it. */
@@ -49,9 +49,8 @@ export async function applySteps(ctx: LabContext, listen: Listener): Promise<voi
       const step = allSteps.find((s) => s.id === id)!;
       started = Promise.all(step.applyAfter.map(run)).then(async () => {
         if (failure) return;
-        listen({ type: 'apply-start', id });
         try {
-          listen({ type: 'apply-done', id, changes: await step.apply(ctx) });
+          await applyStep(ctx, step, listen);
         } catch (error) {
           failure ??= { error };
         }
@@ -64,40 +63,25 @@ export async function applySteps(ctx: LabContext, listen: Listener): Promise<voi
   if (failure) throw failure.error;
 }
 
+/** Applies one step (the steps it needs must be done already), telling `listen` what it did. */
+export async function applyStep(ctx: LabContext, step: LabStep<string>, listen: Listener): Promise<Change[]> {
+  listen({ type: 'apply-start', id: step.id });
+  const changes = await step.apply(ctx);
+  listen({ type: 'apply-done', id: step.id, changes });
+  return changes;
+}
+
 /**
  * Grades the checklist in order. A check whose prerequisites did not pass is skipped, saying which;
  * a check that throws is a failure with the error's sentence, and the run goes on. Once `trigger`
  * passes, `upload` (when given) uploads the test file whose effects `logs` and `item` wait for.
  */
 export async function checkSteps(ctx: LabContext, listen: Listener, upload?: () => Promise<UploadEvidence>): Promise<CheckOutcome[]> {
-  const checklist = new Map(loadChecklist().map((entry) => [entry.id, entry]));
   const outcomes: CheckOutcome[] = [];
   for (const step of steps) {
-    const entry = checklist.get(step.id);
-    const title = entry?.title ?? step.id;
-    listen({ type: 'check-start', id: step.id, title });
     const blocked = step.checkAfter.filter((id) => outcomes.find((o) => o.id === id)?.status !== 'pass');
-    let outcome: CheckOutcome;
-    if (blocked.length > 0) {
-      outcome = { id: step.id, title, status: 'skip', detail: `skipped: ${blocked.join(', ')} must pass first`, warnings: [] };
-    } else {
-      let result;
-      try {
-        result = await step.check(ctx);
-      } catch (error) {
-        result = { ok: false, detail: toLabError(error).message };
-      }
-      outcome = {
-        id: step.id,
-        title,
-        status: result.ok ? 'pass' : 'fail',
-        detail: result.detail,
-        warnings: result.warnings ?? [],
-        ...(result.ok || !entry ? {} : { hint: entry.hint, docs: entry.docs }),
-      };
-    }
+    const outcome = await checkStep(ctx, step.id, listen, blocked);
     outcomes.push(outcome);
-    listen({ type: 'check-done', outcome });
     if (step.id === 'trigger' && outcome.status === 'pass' && upload) {
       listen({ type: 'upload-start', key: TEST_KEY });
       ctx.upload = await upload();
@@ -105,6 +89,38 @@ export async function checkSteps(ctx: LabContext, listen: Listener, upload?: () 
     }
   }
   return outcomes;
+}
+
+/**
+ * Grades one step: skipped when `blocked` names prerequisites that did not pass; a check that throws
+ * is a failure with the error's sentence; a failure carries checklist.json's hint and docs link.
+ */
+export async function checkStep(ctx: LabContext, id: StepId, listen: Listener, blocked: readonly StepId[] = []): Promise<CheckOutcome> {
+  const step = steps.find((s) => s.id === id)!;
+  const entry = loadChecklist().find((e) => e.id === id);
+  const title = entry?.title ?? id;
+  listen({ type: 'check-start', id, title });
+  let outcome: CheckOutcome;
+  if (blocked.length > 0) {
+    outcome = { id, title, status: 'skip', detail: `skipped: ${blocked.join(', ')} must pass first`, warnings: [] };
+  } else {
+    let result;
+    try {
+      result = await step.check(ctx);
+    } catch (error) {
+      result = { ok: false, detail: toLabError(error).message };
+    }
+    outcome = {
+      id,
+      title,
+      status: result.ok ? 'pass' : 'fail',
+      detail: result.detail,
+      warnings: result.warnings ?? [],
+      ...(result.ok || !entry ? {} : { hint: entry.hint, docs: entry.docs }),
+    };
+  }
+  listen({ type: 'check-done', outcome });
+  return outcome;
 }
 
 /** The test upload as setup makes it: recorded, so teardown removes it even from the learner's bucket. */

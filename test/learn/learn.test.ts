@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { CreateTableCommand, DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
+import { sdkServices } from '../../src/aws/sdk-services.js';
+import { loadLesson } from '../../src/lesson.js';
+import type { ProgressSummary } from '../../src/learn/summary.js';
+import { runCli, runCliJson } from '../helpers/cli.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
+import { TmuxSession } from '../helpers/tmux.js';
+import { doEverythingForMe, learnerMachine, PROMPT } from './walk.js';
+
+const lesson = loadLesson();
+const BUCKET = 'upload-lab-000000000000-us-east-1';
+
+async function progressOf(env: Record<string, string>): Promise<ProgressSummary> {
+  return (await runCliJson<ProgressSummary>(['progress'], { env })).json;
+}
+
+function createTable(sandbox: TestSandbox, sortKey: string) {
+  return sandbox.clients.dynamodb.send(
+    new CreateTableCommand({
+      TableName: 'upload_metadata',
+      AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }, { AttributeName: sortKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'bucket', KeyType: 'HASH' }, { AttributeName: sortKey, KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+describe('upload-lab learn, through a real terminal (tmux)', () => {
+  const sessions: TmuxSession[] = [];
+  const sandboxes: TestSandbox[] = [];
+  const open = (args: string[], env: Record<string, string>) => {
+    const term = TmuxSession.start(args, env);
+    sessions.push(term);
+    return term;
+  };
+  after(async () => {
+    for (const term of sessions) term.close();
+    for (const sandbox of sandboxes) await sandbox.stop();
+  });
+
+  test('"Do it for me" throughout: every part passes, the checklist is 7/7, then the activities and the quiz are scored', async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    const term = open(args(), env);
+    await doEverythingForMe(term);
+    let screen = await term.waitFor('Checklist 7/7');
+    for (const part of lesson.parts.filter((p) => p.kind !== 'read')) assert.match(screen, new RegExp(`PASS: ${part.title}`));
+    // What upload-lab did, and the equivalent command with the learner's names and the sandbox endpoint filled in.
+    assert.match(screen, new RegExp(`aws --endpoint-url ${sandbox.endpoint} dynamodb create-table --table-name upload_metadata `));
+    // Part 5, live: the function's own log line, then the item.
+    assert.match(screen, new RegExp(`log │ .*Saved metadata for ${BUCKET}/incoming/notes.txt`));
+    assert.match(screen, /The item appeared in the table:\n\s+bucket = /);
+
+    // Inspect the saved item: answered from the item the test reads itself; one wrong on purpose.
+    const item = (await sdkServices(sandbox.clients).dynamodb.getItem('upload_metadata', { bucket: BUCKET, object_key: 'incoming/notes.txt' }))!;
+    for (const [question, answer] of [[0, BUCKET], [1, 'incoming/notes.txt'], [2, String(Number(item.size) + 1)], [3, String(item.event_name)], [4, 'yes']] as const) {
+      await term.prompt(lesson.activities.inspect.questions[question]!.question);
+      term.type(answer);
+    }
+    screen = await term.waitFor('Inspect the saved item: 4/5');
+    assert.match(screen, new RegExp(`Not quite: the answer is ${String(item.size)}\\.`));
+
+    // Match the operations: the descriptions are listed alphabetically; all right.
+    const descriptions = lesson.activities.match.operations.map((o) => o.does).sort((a, b) => a.localeCompare(b));
+    for (const operation of lesson.activities.match.operations) await term.choose(`${operation.name}:`, descriptions.indexOf(operation.does));
+    await term.waitFor('Match the DynamoDB operations: 5/5');
+
+    // The knowledge check: all right but the last.
+    for (const [i, question] of lesson.quiz.entries()) {
+      const last = i === lesson.quiz.length - 1;
+      await term.choose(`${i + 1}/${lesson.quiz.length} ${question.question}`, last ? (question.answer + 1) % question.choices.length : question.answer);
+    }
+    screen = await term.waitFor('Score: 4/5');
+    assert.equal(await term.exitCode(), 0);
+    assert.match(screen, /upload-lab demo overwrite --local/);
+
+    const progress = await progressOf(env);
+    assert.equal(progress.partsDone, lesson.parts.length);
+    assert.ok(progress.parts.filter((p) => p.how !== 'read').every((p) => p.how === 'tool'));
+    assert.equal(progress.checksPassed, 7);
+    assert.deepEqual(progress.activities, { inspect: { score: 4, total: 5 }, match: { score: 5, total: 5 }, quiz: { score: 4, total: 5 } });
+  });
+
+  test("\"I'll do it myself\" for the table: a wrong sort key FAILs with its hint, the fixed table PASSes; Ctrl+C exits 130 and keeps the progress", async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    const term = open(args(), env);
+    await term.choose(PROMPT.ready);
+    await term.choose(PROMPT.how, 1);
+    let screen = await term.waitFor('Or with the AWS CLI:');
+    assert.match(screen, /DynamoDB console > Tables > Create table: name upload_metadata, partition key bucket \(String\), sort key object_key \(String\)/);
+
+    await createTable(sandbox, 'key');
+    await term.choose(PROMPT.whenDone);
+    screen = await term.waitFor('FAIL: not yet. Fix what the hint says');
+    assert.match(screen, /FAIL table\s+Create DynamoDB table: table upload_metadata exists, but its sort key is "key", not "object_key"/);
+    assert.match(screen, /hint: Create the table with partition key `bucket` \(String\) and sort key `object_key` \(String\)/);
+
+    // The solution, on request: the command with the learner's names.
+    await term.choose(PROMPT.whenDone, 1, 2);
+    await term.waitFor('The solution:');
+
+    await sandbox.clients.dynamodb.send(new DeleteTableCommand({ TableName: 'upload_metadata' }));
+    await waitUntilTableNotExists({ client: sandbox.clients.dynamodb, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: 'upload_metadata' });
+    await createTable(sandbox, 'object_key');
+    await term.choose(PROMPT.whenDone, 0, 3);
+    screen = await term.waitFor('PASS: Part 1: Create the DynamoDB table');
+    assert.match(screen, /PASS table\s+Create DynamoDB table: upload_metadata is ACTIVE/);
+
+    await term.prompt(PROMPT.how, 2);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+    assert.match(term.screen(), /Your progress is saved/);
+    const progress = await progressOf(env);
+    assert.deepEqual(progress.parts.slice(0, 3).map((p) => p.how), ['read', 'self', null]);
+    assert.equal(progress.checks.find((c) => c.id === 'table')!.status, 'pass');
+  });
+
+  test('killed mid-walk, learn resumes at the part it was in; --reset starts over', async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    const first = open(args(), env);
+    await first.choose(PROMPT.ready);
+    await first.choose(PROMPT.how);
+    await first.choose(PROMPT.how, 0, 2);
+    await first.waitFor('PASS: Part 2');
+    await first.waitFor('── Part 3');
+    process.kill(first.cliPid(), 'SIGKILL');
+    assert.equal(await first.exitCode(), 137);
+    const state = JSON.parse(readFileSync(join(env.UPLOAD_LAB_HOME!, 'learn', 'progress.json'), 'utf8')) as { parts: Record<string, unknown> };
+    assert.deepEqual(Object.keys(state.parts), ['intro', 'table', 'permissions']);
+
+    const second = open(args(), env);
+    let screen = await second.waitFor('── Part 3');
+    assert.match(screen, /Welcome back: 3 of 8 parts done/);
+    assert.doesNotMatch(screen, /── Part 1/);
+    await second.choose(PROMPT.how);
+    await second.waitFor('PASS: Part 3');
+    second.keys('C-c');
+    assert.equal(await second.exitCode(), 130);
+    assert.equal((await progressOf(env)).partsDone, 4);
+
+    const third = open(args('--reset'), env);
+    screen = await third.prompt(PROMPT.ready);
+    assert.match(screen, /Progress cleared/);
+    assert.match(screen, /── What you will build/);
+    third.keys('C-c');
+    assert.equal(await third.exitCode(), 130);
+    assert.equal((await progressOf(env)).partsDone, 0);
+  });
+
+  test('without a terminal, learn and quiz exit 2 and point at setup and verify', async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    for (const command of [args(), ['quiz']]) {
+      const result = await runCli(command, { env });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`upload-lab ${command[0]} asks you questions, so it needs a terminal`));
+      assert.match(result.stderr, /upload-lab setup.*upload-lab verify/);
+    }
+  });
+});
+
+describe('upload-lab quiz, through a real terminal (tmux)', () => {
+  test('one question at a time, the explanation after each answer, the score N/5 at the end', async () => {
+    const { env, sandbox } = await learnerMachine();
+    const term = TmuxSession.start(['quiz'], env);
+    try {
+      const wrong = new Set([1, 3]);
+      for (const [i, question] of lesson.quiz.entries()) {
+        const screen = await term.prompt(`${i + 1}/5 `);
+        // The next question is not shown before this one is answered.
+        if (i + 1 < lesson.quiz.length) assert.doesNotMatch(screen, new RegExp(`${i + 2}/5 `));
+        await term.choose(`${i + 1}/5 ${question.question}`, wrong.has(i) ? (question.answer + 1) % question.choices.length : question.answer);
+        await term.waitFor(question.explanation.slice(0, 40));
+      }
+      const screen = await term.waitFor('Score: 3/5');
+      assert.match(screen, /Which AWS service is used in this lesson to store metadata records\?\n│\s+Amazon DynamoDB\nRight\./);
+      assert.equal(await term.exitCode(), 0);
+      assert.deepEqual((await progressOf(env)).activities.quiz, { score: 3, total: 5 });
+    } finally {
+      term.close();
+      await sandbox.stop();
+    }
+  });
+});
