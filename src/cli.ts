@@ -50,6 +50,8 @@ function labCommand(program: Command, name: string, description: string, example
     .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
 }
 
+const RUNTIME_HELP = "the runtime of the lab's handler: nodejs22.x (default) or python3.13, the lesson's language";
+
 const program = new Command('upload-lab')
   .description('Build, verify and tear down the lab "save S3 upload metadata from a Lambda function into DynamoDB", on AWS or in a built-in offline sandbox.')
   .version(toolVersion())
@@ -67,7 +69,7 @@ labCommand(program, 'learn', 'Walk the lesson interactively: what each part is f
   'npx upload-lab learn --local --reset',
 ])
   .option('--reset', 'forget your progress and start the lesson over (the lab itself is kept)')
-  .option('--runtime <runtime>', 'the runtime of the lab\'s function (nodejs22.x)')
+  .option('--runtime <runtime>', RUNTIME_HELP)
   .action(async (options) => {
     const { learn } = await import('./commands/learn.js');
     process.exitCode = await learn(options, io);
@@ -97,7 +99,7 @@ labCommand(program, 'setup', 'Create every piece of the lab (bucket, table, role
   'npx upload-lab setup --local --runtime python3.13',
   'npx upload-lab setup --bucket my-existing-bucket --yes --json',
 ])
-  .option('--runtime <runtime>', "the runtime of the lab's handler: nodejs22.x (default) or python3.13, the lesson's language")
+  .option('--runtime <runtime>', RUNTIME_HELP)
   .action(async (options) => {
     const { setup } = await import('./commands/setup.js');
     process.exitCode = await setup(options, io);

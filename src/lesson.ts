@@ -73,6 +73,8 @@ export interface Lesson {
 export const LESSON_PLACEHOLDERS = [
   'bucket', 'table', 'function', 'role', 'region', 'account',
   'tableArn', 'roleArn', 'functionArn',
+  // The handler's runtime and entry point (`setup`/`learn --runtime`).
+  'runtime', 'handler',
   // Files upload-lab writes for a learner working by hand: the deployment zip and the role's policies.
   'zip', 'trustFile', 'policyFile',
   // The options that point a command at the same lab (`--local`, `--region r`, ...).

@@ -12,11 +12,7 @@ import type { CommandIO } from './run-command.js';
 
 export interface LearnOptions extends LabOptions {
   reset?: boolean;
-  runtime?: string;
 }
-
-/** The runtimes the lab's function can be written in; `learn --runtime` picks one (see setup --runtime). */
-const RUNTIMES = ['nodejs22.x'];
 
 /** `upload-lab learn`: the guided, resumable walk through the lesson. */
 export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
@@ -26,9 +22,6 @@ export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
       progress.reset();
       view.line(m.reset);
     }
-    if (options.runtime !== undefined && !RUNTIMES.includes(options.runtime)) {
-      throw new UsageError(`--runtime ${options.runtime} is not a runtime this lab can deploy.`, `Pass one of: ${RUNTIMES.join(', ')}.`, 'BadRuntime');
-    }
     const valid = validateOptions(options);
     const lab = await openLab(valid);
     try {
@@ -37,7 +30,7 @@ export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
       ctx.state.setNames({ bucket: ctx.names.bucket, table: ctx.names.table, function: ctx.names.function, role: ctx.names.role });
       const targetOptions = sameLabOptions(valid);
       progress.setTarget(targetOptions);
-      await walkLesson({ ctx, lesson: loadLesson(), progress, prompter, view, values: placeholderValues(ctx, targetOptions), endpoint: lab.target.endpoint });
+      await walkLesson({ ctx, lesson: loadLesson(), progress, prompter, view, values: placeholderValues(ctx, await ctx.handlerZip(), targetOptions), endpoint: lab.target.endpoint });
       return 0;
     } finally {
       await lab.close();

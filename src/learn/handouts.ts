@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HandlerZip } from '../deploy/zip.js';
 import type { LabContext } from '../lab/context.js';
 import { functionArn, roleArn, tableArn } from '../aws-rules/arns.js';
 import type { Placeholder } from '../lesson.js';
@@ -12,10 +13,10 @@ export const handoutDir = (home = toolHome()) => join(home, 'learn', 'files');
 const FILES = { zip: 'function.zip', trustFile: 'trust-policy.json', policyFile: 'role-policy.json' } as const;
 
 /**
- * The values of the lesson's placeholders for this learner's lab: their names, ARNs, the handout
- * files' paths and the options that point a command at the same lab.
+ * The values of the lesson's placeholders for this learner's lab: their names, ARNs, the handler's
+ * runtime and entry, the handout files' paths and the options that point a command at the same lab.
  */
-export function placeholderValues(ctx: Pick<LabContext, 'names'>, targetOptions: string, home = toolHome()): Record<Placeholder, string> {
+export function placeholderValues(ctx: Pick<LabContext, 'names'>, zip: Pick<HandlerZip, 'runtime' | 'handler'>, targetOptions: string, home = toolHome()): Record<Placeholder, string> {
   const { names } = ctx;
   const dir = handoutDir(home);
   return {
@@ -31,6 +32,8 @@ export function placeholderValues(ctx: Pick<LabContext, 'names'>, targetOptions:
     zip: join(dir, FILES.zip),
     trustFile: join(dir, FILES.trustFile),
     policyFile: join(dir, FILES.policyFile),
+    runtime: zip.runtime,
+    handler: zip.handler,
     targetOptions,
   };
 }
