@@ -47,3 +47,21 @@ export function logGroupResource(region: string, account: string, group: string)
 export function logStreamArn(region: string, account: string, group: string, stream: string): string {
   return `${logGroupArn(region, account, group)}:log-stream:${stream}`;
 }
+
+/** The account itself as a principal (a 12-digit account id in a policy means this). */
+export function accountRootArn(account: string): string {
+  return `arn:aws:iam::${account}:root`;
+}
+
+/** Who a role session is, as STS GetCallerIdentity names it. */
+export function assumedRoleArn(account: string, role: string, session: string): string {
+  return `arn:aws:sts::${account}:assumed-role/${role}/${session}`;
+}
+
+/** A function ARN's parts, `:qualifier` included when present; undefined for anything else. */
+export function functionArnParts(arn: string): { region: string; account: string; name: string; qualifier?: string } | undefined {
+  const match = /^arn:aws:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]+)(?::(\$LATEST|[a-zA-Z0-9-_]+))?$/.exec(arn);
+  if (!match) return undefined;
+  const [, region, account, name, qualifier] = match;
+  return { region: region!, account: account!, name: name!, ...(qualifier ? { qualifier } : {}) };
+}

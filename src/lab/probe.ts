@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { bucketArn } from '../aws-rules/arns.js';
 
 /** A key of its own for each probe, so it never collides with the learner's items. */
 export function probeKey(): string {
@@ -26,7 +27,7 @@ export function s3PutEvent(input: { bucket: string; key: string; region: string;
         s3: {
           s3SchemaVersion: '1.0',
           configurationId: 'upload-lab-probe',
-          bucket: { name: input.bucket, ownerIdentity: { principalId: 'upload-lab' }, arn: `arn:aws:s3:::${input.bucket}` },
+          bucket: { name: input.bucket, ownerIdentity: { principalId: 'upload-lab' }, arn: bucketArn(input.bucket) },
           object: { key: input.key, size: bytes, eTag: randomBytes(16).toString('hex'), sequencer: input.now.toString(16).toUpperCase().padStart(16, '0') },
         },
       },

@@ -1,3 +1,4 @@
+import { accountRootArn, assumedRoleArn } from '../aws-rules/arns.js';
 import { randomBytes } from 'node:crypto';
 import { AwsError } from './aws-error.js';
 import { ACCOUNT_ID, type Caller } from './http.js';
@@ -36,7 +37,7 @@ export class RoleSessions {
       roleId: role.roleId,
       roleArn: role.arn,
       sessionName,
-      arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.name}/${sessionName}`,
+      arn: assumedRoleArn(ACCOUNT_ID, role.name, sessionName),
     });
     return { accessKeyId, secretAccessKey: randomBytes(20).toString('base64'), sessionToken: randomBytes(32).toString('base64') };
   }
@@ -56,6 +57,6 @@ export class RoleSessions {
       const [code, status, message] = invalidToken.get(service) ?? ['InvalidClientTokenId', 403, 'The security token included in the request is invalid'];
       throw new AwsError(code, message, status);
     }
-    return { kind: 'user', arn: `arn:aws:iam::${ACCOUNT_ID}:root` };
+    return { kind: 'user', arn: accountRootArn(ACCOUNT_ID) };
   }
 }

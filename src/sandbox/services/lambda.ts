@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import { functionArnParts } from '../../aws-rules/arns.js';
 import { AwsError } from '../aws-error.js';
 import { LAMBDA_CONTROL_BODY_BYTES, LAMBDA_INVOKE_BODY_BYTES } from '../limits.js';
 import type { BodyLimit, LambdaApi, Service, World } from '../world.js';
 import { lambdaApi } from './lambda/api.js';
 import { FunctionStore } from './lambda/functions.js';
 import { Invoker } from './lambda/invoke.js';
-import { functionArn } from './lambda/names.js';
+import { functionArn, LATEST } from './lambda/names.js';
 import { policyOf } from './lambda/permissions.js';
-
-const FUNCTION_ARN = /^arn:aws:lambda:([a-z0-9-]+):\d{12}:function:([a-zA-Z0-9-_]+)(?::\$LATEST)?$/;
 
 /**
  * Lambda: the REST API over a persistent function store, and invocations that really run the
@@ -20,8 +19,8 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
   const handle = lambdaApi(world, store, invoker);
 
   const byArn = (arn: string) => {
-    const match = FUNCTION_ARN.exec(arn);
-    return match ? store.get(match[1]!, match[2]!) : undefined;
+    const parts = functionArnParts(arn);
+    return parts && (parts.qualifier ?? LATEST) === LATEST ? store.get(parts.region, parts.name) : undefined;
   };
 
   return {

@@ -1,3 +1,4 @@
+import { policyArn } from '../../../aws-rules/arns.js';
 import { createHash } from 'node:crypto';
 
 /** An AWS managed policy: global, read-only, known by its `arn:aws:iam::aws:policy/…` ARN. */
@@ -13,7 +14,7 @@ export interface AwsManagedPolicy {
 }
 
 function managed(path: string, name: string, description: string, statement: unknown[]): AwsManagedPolicy {
-  const arn = `arn:aws:iam::aws:policy${path}${name}`;
+  const arn = policyArn('aws', name, path);
   const policyId = 'ANPA' + createHash('sha256').update(arn).digest('hex').slice(0, 17).toUpperCase();
   return { name, path, arn, policyId, description, document: JSON.stringify({ Version: '2012-10-17', Statement: statement }) };
 }

@@ -1,3 +1,4 @@
+import { accountRootArn } from '../../../aws-rules/arns.js';
 import type { PolicyDocument, PolicyStatement } from '../../../policy/types.js';
 import { conflict, notFound, type FunctionRecord } from './functions.js';
 import { functionArn } from './names.js';
@@ -45,7 +46,7 @@ export function statementFor(record: FunctionRecord, body: Record<string, unknow
 function principalOf(principal: string): PolicyStatement['Principal'] {
   if (principal === '*') return '*';
   if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(principal)) return { Service: principal };
-  if (/^\d{12}$/.test(principal)) return { AWS: `arn:aws:iam::${principal}:root` };
+  if (/^\d{12}$/.test(principal)) return { AWS: accountRootArn(principal) };
   if (/^arn:aws[a-zA-Z-]*:iam::\d{12}:(root|user\/.+|role\/.+)$/.test(principal)) return { AWS: principal };
   throw invalidParameter('The provided principal was invalid. Please check the principal and try again.');
 }

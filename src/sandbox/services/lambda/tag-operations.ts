@@ -1,3 +1,4 @@
+import { functionArnParts } from '../../../aws-rules/arns.js';
 import { ACCOUNT_ID } from '../../http.js';
 import { restJsonResponse } from '../../protocols/rest-json.js';
 import { notFound, type FunctionRecord } from './functions.js';
@@ -33,9 +34,9 @@ function untagResource(call: LambdaCall) {
 }
 
 function taggable({ params: [arn], store }: LambdaCall): FunctionRecord {
-  const match = /^arn:aws:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]+)$/.exec(arn!);
-  if (!match) throw validationError([constraint(arn, 'resource', 'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)')]);
-  const record = match[2] === ACCOUNT_ID ? store.get(match[1]!, match[3]!) : undefined;
+  const parts = functionArnParts(arn!);
+  if (!parts || parts.qualifier !== undefined) throw validationError([constraint(arn, 'resource', 'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)')]);
+  const record = parts.account === ACCOUNT_ID ? store.get(parts.region, parts.name) : undefined;
   if (!record) throw notFound(`Function not found: ${arn}`);
   return record;
 }
