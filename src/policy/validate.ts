@@ -46,6 +46,8 @@ function documentError(doc: Record<string, unknown>, kind: PolicyKind): string |
   if (doc.Version !== undefined && !VERSIONS.includes(doc.Version as string)) return 'The policy failed legacy parsing';
   const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
   if (statements.length === 0 || !statements.every(isObject)) return SYNTAX;
+  // Identity policies must use today's policy language; trust policies may still say 2008-10-17.
+  if (kind === 'identity' && doc.Version !== '2012-10-17') return 'Policy document must be version 2012-10-17 or greater.';
   for (const statement of statements as Record<string, unknown>[]) {
     const error = statementError(statement, kind);
     if (error !== undefined) return error;

@@ -22,7 +22,8 @@ describe('checkPolicyDocument', () => {
     assert.ok(check.ok);
     assert.deepEqual(check.document, IDENTITY);
     assert.equal(errorOf(TRUST, 'trust'), undefined);
-    assert.equal(errorOf({ Statement: { Effect: 'Deny', NotAction: '*', NotResource: ['arn:aws:s3:::b'] } }), undefined);
+    assert.equal(errorOf({ Version: '2012-10-17', Statement: { Effect: 'Deny', NotAction: '*', NotResource: ['arn:aws:s3:::b'] } }), undefined);
+    assert.equal(errorOf({ Version: '2008-10-17', Statement: TRUST.Statement }, 'trust'), undefined);
   });
 
   it('answers "This policy contains invalid Json" for text that is not a JSON object', () => {
@@ -36,6 +37,9 @@ describe('checkPolicyDocument', () => {
     assert.equal(errorOf({ Version: '2012-10-17', Statement: [] }), 'Syntax errors in policy.');
     assert.equal(errorOf({ ...IDENTITY, Extra: 1 }), 'Syntax errors in policy.');
     assert.equal(errorOf({ ...IDENTITY, Version: '2020-01-01' }), 'The policy failed legacy parsing');
+    // Identity policies must be written in the 2012-10-17 language (IAM's own message).
+    assert.equal(errorOf({ Statement: IDENTITY.Statement }), 'Policy document must be version 2012-10-17 or greater.');
+    assert.equal(errorOf({ ...IDENTITY, Version: '2008-10-17' }), 'Policy document must be version 2012-10-17 or greater.');
     assert.equal(errorOf({ Version: '2012-10-17', Statement: ['Allow'] }), 'Syntax errors in policy.');
   });
 

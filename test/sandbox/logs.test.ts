@@ -247,6 +247,24 @@ describe('CloudWatch Logs sandbox', () => {
       });
     });
 
+    // AWS refuses the group's `arn` (the one ending `:*`) as an identifier with its pattern message; the
+    // identifier takes `logGroupArn` (moto's AWS-verified test_describe_log_streams_with_arn; the pattern is
+    // DescribeLogStreams' in https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogStreams.html).
+    it('refuses a logGroupIdentifier ending in :* with the pattern message, whatever the call', async () => {
+      const { group, stream } = await groupWithStream();
+      const described = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }))).logGroups![0]!;
+      assert.equal(described.arn, `${described.logGroupArn}:*`);
+      const expected = {
+        name: 'InvalidParameterException',
+        message: `1 validation error detected: Value '${described.arn}' at 'logGroupIdentifier' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*`,
+      };
+      await assert.rejects(logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: described.arn })), expected);
+      await assert.rejects(logs.send(new GetLogEventsCommand({ logGroupIdentifier: described.arn, logStreamName: stream })), expected);
+      await assert.rejects(logs.send(new FilterLogEventsCommand({ logGroupIdentifier: described.arn })), expected);
+      const found = await logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: described.logGroupArn }));
+      assert.deepEqual(found.logStreams?.map((s) => s.logStreamName), [stream]);
+    });
+
     it('deletes streams', async () => {
       const { group, stream } = await groupWithStream();
       await logs.send(new DeleteLogStreamCommand({ logGroupName: group, logStreamName: stream }));

@@ -33,7 +33,7 @@ export const managedPolicyOperations: Record<string, Operation> = {
         document,
       };
       store.addPolicy(policy);
-      return { Policy: policyShape({ ...policy, awsManaged: false }, 0, 'full') };
+      return { Policy: policyShape({ ...policy, awsManaged: false }, 0, 'created') };
     },
   },
 

@@ -48,9 +48,31 @@ export function optionalInt(params: URLSearchParams, param: string, min: number,
   return value;
 }
 
-/** `Tags.member.N.Key/Value`. */
+/** IAM's tag pattern: letters, separators (spaces), numbers and `_.:/=+-@` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_PATTERN = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+';
+
+/**
+ * `Tags.member.N.Key/Value`, checked as IAM checks a request's tags: at most 50, keys 1-128 characters
+ * and values at most 256 of the tag pattern, no key twice (keys are case-insensitive).
+ */
 export function tagsParam(params: URLSearchParams): Tag[] {
-  return memberStructs(params, 'Tags', ['Key', 'Value']).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+  const tags = memberStructs(params, 'Tags', ['Key', 'Value']).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+  if (tags.length > 50) {
+    throw validationError('tags', `[${tags.map((t) => `Tag(key=${t.Key}, value=${t.Value})`).join(', ')}]`, 'Member must have length less than or equal to 50');
+  }
+  tags.forEach(({ Key, Value }, i) => {
+    const at = `tags.${i + 1}.member`;
+    if (Key.length < 1) throw validationError(`${at}.key`, Key, 'Member must have length greater than or equal to 1');
+    if (Key.length > 128) throw validationError(`${at}.key`, Key, 'Member must have length less than or equal to 128');
+    if (!TAG_TEXT.test(Key)) throw validationError(`${at}.key`, Key, `Member must satisfy regular expression pattern: ${TAG_PATTERN}`);
+    if (Value.length > 256) throw validationError(`${at}.value`, Value, 'Member must have length less than or equal to 256');
+    if (!TAG_TEXT.test(Value)) throw validationError(`${at}.value`, Value, `Member must satisfy regular expression pattern: ${TAG_PATTERN.replace(/\+$/, '*')}`);
+  });
+  if (new Set(tags.map((t) => t.Key.toLowerCase())).size < tags.length) {
+    throw new AwsError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400);
+  }
+  return tags;
 }
 
 /** Adds or replaces tags by key, as TagRole does; IAM allows 50 tags per entity. */

@@ -24,6 +24,11 @@ function tagsField(tags: Tag[]): Record<string, unknown> {
   return tags.length > 0 ? { Tags: members(tags) } : {};
 }
 
+/** An empty `<Tags/>` when there are none: the SDKs read it as `Tags: []`, as GetPolicy answers on AWS. */
+function tagsList(tags: Tag[]): Record<string, unknown> {
+  return { Tags: tags.length > 0 ? members(tags) : '' };
+}
+
 /** The Role structure. CreateRole omits MaxSessionDuration and RoleLastUsed; GetRole has both (see the recorded cases). */
 export function roleShape(role: StoredRole, detail: 'created' | 'full' | 'listed'): Record<string, unknown> {
   return {
@@ -40,8 +45,13 @@ export function roleShape(role: StoredRole, detail: 'created' | 'full' | 'listed
   };
 }
 
-/** The Policy structure of GetPolicy and CreatePolicy ('full'); ListPolicies leaves out Description and Tags. */
-export function policyShape(policy: ManagedPolicyView, attachmentCount: number, detail: 'full' | 'listed'): Record<string, unknown> {
+/**
+ * The Policy structure of GetPolicy ('full': Description, and Tags even when empty), CreatePolicy
+ * ('created': no Description, Tags when given) and ListPolicies ('listed': neither). AWS's Policy type:
+ * Description "is not included in the response to the CreatePolicy operation"
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html).
+ */
+export function policyShape(policy: ManagedPolicyView, attachmentCount: number, detail: 'full' | 'created' | 'listed'): Record<string, unknown> {
   const full = detail === 'full';
   return {
     PolicyName: policy.name,
@@ -55,6 +65,6 @@ export function policyShape(policy: ManagedPolicyView, attachmentCount: number, 
     ...(full ? optional('Description', policy.description) : {}),
     CreateDate: isoDate(policy.createdAt),
     UpdateDate: isoDate(policy.createdAt),
-    ...(full ? tagsField(policy.tags) : {}),
+    ...(full ? tagsList(policy.tags) : detail === 'created' ? tagsField(policy.tags) : {}),
   };
 }

@@ -84,7 +84,8 @@ export function readStreamName(params: Params): string {
  */
 export function readGroupReference(params: Params): string {
   const name = params.string('logGroupName', { min: 1, pattern: GROUP_NAME_PATTERN });
-  const identifier = params.string('logGroupIdentifier', { min: 1, max: 2048 });
+  // The identifier's pattern has no `*`: the `arn` DescribeLogGroups gives (ending `:*`) is refused, its `logGroupArn` taken.
+  const identifier = params.string('logGroupIdentifier', { min: 1, max: 2048, pattern: '[\\w#+=/:,.@-]*' });
   checkNameLength(name);
   if (name !== undefined && identifier !== undefined) {
     throw new AwsError('ValidationException', 'LogGroup name and LogGroup ARN are mutually exclusive parameters.');
