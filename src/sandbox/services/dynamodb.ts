@@ -5,21 +5,25 @@ import { Readable } from 'node:stream';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import dynalite from 'dynalite';
 import { AwsError } from '../aws-error.js';
 import { authorize } from '../enforce.js';
 import { ACCOUNT_ID, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Service, World } from '../world.js';
+import { startDynalite, type Dynalite } from './dynamodb/dynalite-store.js';
+import { checkIndexKeyValues, checkRequest, isRecord, withTableNames, type DynamoRequest } from './dynamodb/requests.js';
+import { DeletionProtection } from './dynamodb/deletion-protection.js';
+import { updateTable } from './dynamodb/tables.js';
 
 /**
  * DynamoDB is dynalite, embedded: its request listener gets our already-read request replayed as a
  * stream, and its answer is captured. One dynalite store per region, as tables are regional (see RegionStores).
  */
 export function createDynamoDbService(world: World): Service {
+  const protection = new DeletionProtection(world.options.dataDir);
   const stores = new RegionStores((region) => {
     // dynalite reads the region and account for its ARNs from the environment, once, at creation.
-    const server = withEnv({ AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID }, () =>
-      dynalite({
+    const started = withEnv({ AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID }, () =>
+      startDynalite({
         path: join(world.options.dataDir, 'dynamodb', region),
         createTableMs: world.options.tableDelayMs,
         deleteTableMs: world.options.tableDelayMs,
@@ -28,24 +32,54 @@ export function createDynamoDbService(world: World): Service {
     );
     // dynalite only closes its LevelDB when its own server closes, which needs it to have listened:
     // give it a private socket nobody connects to, so close() releases the database cleanly.
-    server.listen(socketPath());
-    return server;
+    started.server.listen(socketPath());
+    return started;
   });
 
   return {
-    async handle(req) {
-      assertJsonObject(req.body);
+    async handle(received) {
+      const operation = operationOf(received);
+      const parsed = parseJsonObject(received.body);
+      // A table's ARN stands for its name everywhere: dynalite (and authorisation) see the name.
+      const request = parsed && withTableNames(parsed);
+      const req = request ? { ...received, body: Buffer.from(JSON.stringify(request)) } : received;
       if (req.caller.kind === 'role') {
-        const tables = tablesOf(req.body);
+        const tables = tablesOf(request);
         const resources = tables.length ? tables.map((t) => tableArn(req.region, ACCOUNT_ID, t)) : ['*'];
-        for (const resource of resources) authorize(world, req, `dynamodb:${operationOf(req)}`, resource);
+        for (const resource of resources) authorize(world, req, `dynamodb:${operation}`, resource);
       }
-      return stores.use(req.region, async (server) => {
+      if (request) checkRequest(operation, request);
+      return stores.use(req.region, async ({ server, store }) => {
         const listener = server.listeners('request')[0] as RequestListener;
-        const answer = alignWithAws(operationOf(req), req.body, await replay(listener, req));
+        const call = async (target: string, payload: DynamoRequest) =>
+          replay(listener, { ...req, headers: { ...req.headers, 'x-amz-target': `DynamoDB_20120810.${target}` }, body: Buffer.from(JSON.stringify(payload)) });
+        const describe = (answer: SandboxResponse) => alignWithAws(operation, req.body, answer, (table) => protection.has(req.region, table));
+        let forwarded = request;
+        if (request) {
+          await checkIndexKeyValues(operation, request, store);
+          if (operation === 'DeleteTable') protection.checkDeletion(req.region, String(request.TableName));
+          if (operation === 'UpdateTable') {
+            const step = await updateTable(request, store, world.options.tableDelayMs, (table, enabled) => protection.set(req.region, table, enabled));
+            if ('answer' in step) return describe(jsonAnswer(step.answer));
+            forwarded = step.request;
+          }
+          // dynalite would keep CreateTable's Tags in the table's description; DynamoDB keeps them as the table's tags.
+          if (operation === 'CreateTable' && request.Tags !== undefined) forwarded = { ...request, Tags: undefined };
+        }
+        const answered = forwarded === request ? await replay(listener, req) : await call(operation, forwarded!);
+        if (answered.status === 200 && request) {
+          if (operation === 'CreateTable') protection.set(req.region, String(request.TableName), request.DeletionProtectionEnabled === true);
+          if (operation === 'DeleteTable') protection.set(req.region, String(request.TableName), false);
+        }
+        const answer = describe(answered);
+        if (operation === 'CreateTable' && answer.status === 200 && Array.isArray(request?.Tags) && request.Tags.length > 0) {
+          const tagged = await call('TagResource', { ResourceArn: tableArn(req.region, ACCOUNT_ID, String(request.TableName)), Tags: request.Tags });
+          if (tagged.status !== 200) return tagged;
+        }
         return withOldItemOnConditionFailure(listener, req, answer);
       });
     },
+    flush: () => protection.flush(),
     close: () => stores.closeAll(),
   };
 }
@@ -60,20 +94,20 @@ export const MAX_OPEN_DYNAMODB_STORES = 4;
  */
 class RegionStores {
   /** Insertion order is recency: a store used is moved to the end. */
-  private readonly open = new Map<string, { server: Server; busy: number }>();
+  private readonly open = new Map<string, { dynalite: Dynalite; busy: number }>();
   private readonly closing = new Map<string, Promise<void>>();
 
-  constructor(private readonly create: (region: string) => Server) {}
+  constructor(private readonly create: (region: string) => Dynalite) {}
 
-  async use<T>(region: string, run: (server: Server) => Promise<T>): Promise<T> {
+  async use<T>(region: string, run: (dynalite: Dynalite) => Promise<T>): Promise<T> {
     // LevelDB allows one opener: a store being closed must finish closing before it is opened again.
     await this.closing.get(region);
-    const entry = this.open.get(region) ?? { server: this.create(region), busy: 0 };
+    const entry = this.open.get(region) ?? { dynalite: this.create(region), busy: 0 };
     this.open.delete(region);
     this.open.set(region, entry);
     entry.busy++;
     try {
-      return await run(entry.server);
+      return await run(entry.dynalite);
     } finally {
       entry.busy--;
       this.closeIdle();
@@ -81,7 +115,7 @@ class RegionStores {
   }
 
   async closeAll(): Promise<void> {
-    const servers = [...this.open.values()].map((e) => e.server);
+    const servers = [...this.open.values()].map((e) => e.dynalite.server);
     this.open.clear();
     await Promise.all([...servers.map(closeServer), ...this.closing.values()]);
   }
@@ -91,7 +125,7 @@ class RegionStores {
       if (this.open.size <= MAX_OPEN_DYNAMODB_STORES) return;
       if (entry.busy > 0) continue;
       this.open.delete(region);
-      const closed = closeServer(entry.server).finally(() => {
+      const closed = closeServer(entry.dynalite.server).finally(() => {
         if (this.closing.get(region) === closed) this.closing.delete(region);
       });
       this.closing.set(region, closed);
@@ -105,19 +139,24 @@ function closeServer(server: Server): Promise<void> {
 
 /**
  * dynalite takes any JSON for a body and reads fields off it, so `[[…]]` would be a valid ListTables;
- * DynamoDB wants an object. (Unparseable JSON is left to dynalite, which answers as DynamoDB does.)
+ * DynamoDB wants an object. Unparseable JSON (undefined here) is left to dynalite, which answers as
+ * DynamoDB does.
  */
-function assertJsonObject(body: Buffer): void {
-  if (body.length === 0) return;
+function parseJsonObject(body: Buffer): DynamoRequest | undefined {
+  if (body.length === 0) return undefined;
   let data: unknown;
   try {
     data = JSON.parse(body.toString('utf8'));
   } catch {
-    return;
+    return undefined;
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400);
-  }
+  if (!isRecord(data)) throw new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400);
+  return data;
+}
+
+/** An answer the sandbox gives in dynalite's stead, shaped as dynalite's own. */
+function jsonAnswer(body: Record<string, unknown>): SandboxResponse {
+  return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) };
 }
 
 function socketPath(): string {
@@ -130,15 +169,8 @@ function operationOf(req: SandboxRequest): string {
 }
 
 /** The tables a request touches, for authorisation. Malformed bodies touch none: dynalite answers them. */
-function tablesOf(body: Buffer): string[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(body.toString('utf8'));
-  } catch {
-    return [];
-  }
-  if (!data || typeof data !== 'object') return [];
-  const record = data as Record<string, unknown>;
+function tablesOf(record: DynamoRequest | undefined): string[] {
+  if (!record) return [];
   const names = new Set<string>();
   if (typeof record.TableName === 'string') names.add(record.TableName);
   if (record.RequestItems && typeof record.RequestItems === 'object') {
@@ -154,10 +186,10 @@ function tablesOf(body: Buffer): string[] {
 
 /**
  * Where dynalite's answer differs from what DynamoDB answers today in ways clients read, patch it:
- * table descriptions lack `DeletionProtectionEnabled` (added in 2023), and CreateTable on an existing
- * table comes back without a message.
+ * table descriptions lack `DeletionProtectionEnabled` (added in 2023; the sandbox keeps it beside
+ * dynalite, see DeletionProtection), and CreateTable on an existing table comes back without a message.
  */
-function alignWithAws(operation: string, requestBody: Buffer, answer: SandboxResponse): SandboxResponse {
+function alignWithAws(operation: string, requestBody: Buffer, answer: SandboxResponse, isProtected: (table: string) => boolean): SandboxResponse {
   if (!['CreateTable', 'DescribeTable', 'DeleteTable', 'UpdateTable'].includes(operation) || typeof answer.body !== 'string') return answer;
   let body: Record<string, Record<string, unknown> | string | undefined>;
   try {
@@ -166,7 +198,7 @@ function alignWithAws(operation: string, requestBody: Buffer, answer: SandboxRes
     return answer;
   }
   const description = body.TableDescription ?? body.Table;
-  if (description && typeof description === 'object') description.DeletionProtectionEnabled ??= false;
+  if (description && typeof description === 'object') description.DeletionProtectionEnabled = isProtected(String(description.TableName));
   if (operation === 'CreateTable' && String(body.__type).endsWith('#ResourceInUseException') && !body.message) {
     const { TableName } = JSON.parse(requestBody.toString('utf8')) as { TableName?: string };
     body.message = `Table already exists: ${TableName}`;

@@ -1,0 +1,108 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import dynalite from 'dynalite';
+
+/** A key schema element, attribute definition and index as dynalite keeps them in its table records. */
+export interface KeyElement {
+  AttributeName: string;
+  KeyType: string;
+}
+
+export interface IndexRecord {
+  IndexName: string;
+  KeySchema: KeyElement[];
+  Projection: { ProjectionType?: string; NonKeyAttributes?: string[] };
+  IndexStatus?: string;
+  [field: string]: unknown;
+}
+
+/** A table as dynalite stores it: the CreateTable request plus its own fields, returned as the description. */
+export interface TableRecord {
+  TableName: string;
+  TableArn: string;
+  TableStatus: string;
+  KeySchema: KeyElement[];
+  AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
+  GlobalSecondaryIndexes?: IndexRecord[];
+  LocalSecondaryIndexes?: IndexRecord[];
+  BillingModeSummary?: { BillingMode?: string };
+  DeletionProtectionEnabled?: boolean;
+  [field: string]: unknown;
+}
+
+type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
+
+interface SubDb<T> {
+  get(key: string, callback: Callback<T>): void;
+  put(key: string, value: T, callback: Callback): void;
+  createValueStream(options?: object): AsyncIterable<T>;
+}
+
+/** The parts of dynalite's store (its `db` module's `create`) the sandbox reaches into. */
+export interface DynaliteStore {
+  tableDb: SubDb<TableRecord> & { lock(key: string, run: (release: <A extends unknown[]>(done: (...args: A) => void) => (...args: A) => void) => void): void };
+  getItemDb(table: string): SubDb<Record<string, unknown>>;
+  deleteIndexDb(type: 'global' | 'local', table: string, index: string, callback: Callback): void;
+}
+
+interface DynaliteDbModule {
+  create(options: object): DynaliteStore;
+  updateIndexes(store: DynaliteStore, table: TableRecord, existingItem: unknown, item: unknown, callback: Callback): void;
+}
+
+const require = createRequire(import.meta.url);
+
+/** dynalite's own `db` module: the same instance dynalite requires, as Node caches modules by path. */
+export const dynaliteDb = require('dynalite/db') as DynaliteDbModule;
+
+export interface Dynalite {
+  server: Server;
+  store: DynaliteStore;
+}
+
+/**
+ * Starts dynalite and hands back its store as well as its server. dynalite keeps the store to itself,
+ * and the sandbox needs it for what dynalite does not do (index updates, deletion protection), so its
+ * `db.create` is wrapped for the duration of the call to catch the store it builds.
+ */
+export function startDynalite(options: object): Dynalite {
+  const create = dynaliteDb.create;
+  let store: DynaliteStore | undefined;
+  dynaliteDb.create = (storeOptions) => (store = create(storeOptions));
+  try {
+    const server = dynalite(options);
+    if (!store) throw new Error('dynalite did not build its store through db.create');
+    return { server, store };
+  } finally {
+    dynaliteDb.create = create;
+  }
+}
+
+/** Reads a table record, or undefined when there is none. */
+export function readTable(store: DynaliteStore, name: string): Promise<TableRecord | undefined> {
+  return new Promise((resolve, reject) =>
+    store.tableDb.get(name, (error, table) => {
+      if (error && error.name !== 'NotFoundError' && !/not ?found/i.test(error.message)) reject(error);
+      else resolve(error || !table?.TableStatus ? undefined : table);
+    }),
+  );
+}
+
+/** Runs `run` under dynalite's own per-table lock, so no dynalite operation on the table interleaves. */
+export function withTableLock<T>(store: DynaliteStore, name: string, run: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) =>
+    store.tableDb.lock(name, (release) => {
+      const done = release((error: unknown, result?: T) => (error ? reject(error) : resolve(result as T)));
+      run().then((result) => done(null, result), (error: unknown) => done(error));
+    }),
+  );
+}
+
+export function writeTable(store: DynaliteStore, table: TableRecord): Promise<void> {
+  return completion((done) => store.tableDb.put(table.TableName, table, done));
+}
+
+/** A dynalite callback as a promise. */
+export function completion(run: (done: Callback) => void): Promise<void> {
+  return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
+}

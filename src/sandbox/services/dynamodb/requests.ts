@@ -1,0 +1,118 @@
+import { AwsError } from '../../aws-error.js';
+import { readTable, type DynaliteStore } from './dynalite-store.js';
+
+export type DynamoRequest = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export const validationError = (message: string) => new AwsError('ValidationException', message, 400);
+
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/;
+
+/**
+ * DynamoDB takes a table's ARN wherever it takes its name (`TableName`, `RequestItems` keys); dynalite
+ * takes names only, so ARNs become names before it sees the request (and before authorisation, which
+ * builds the ARN from the name).
+ */
+export function withTableNames(request: DynamoRequest): DynamoRequest {
+  const nameOf = (value: string) => TABLE_ARN.exec(value)?.[1] ?? value;
+  const named = { ...request };
+  if (typeof named.TableName === 'string') named.TableName = nameOf(named.TableName);
+  if (isRecord(named.RequestItems)) {
+    named.RequestItems = Object.fromEntries(Object.entries(named.RequestItems).map(([table, items]) => [nameOf(table), items]));
+  }
+  return named;
+}
+
+/** AWS's wording for one or more broken constraints, all in one message. */
+function constraintError(violations: string[]): AwsError {
+  const count = violations.length === 1 ? '1 validation error detected' : `${violations.length} validation errors detected`;
+  return validationError(`${count}: ${violations.join('; ')}`);
+}
+
+/** The KeyType enum violations of the index key schemas a CreateTable or UpdateTable names. */
+function keyTypeViolations(operation: string, request: DynamoRequest): string[] {
+  const schemas: [string, unknown][] = [];
+  const indexes = (list: unknown, path: string, pick: (entry: Record<string, unknown>) => unknown) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((entry, i) => {
+      if (isRecord(entry)) schemas.push([`${path}.${i + 1}.member`, pick(entry)]);
+    });
+  };
+  if (operation === 'CreateTable') {
+    indexes(request.GlobalSecondaryIndexes, 'globalSecondaryIndexes', (index) => index.KeySchema);
+    indexes(request.LocalSecondaryIndexes, 'localSecondaryIndexes', (index) => index.KeySchema);
+  }
+  if (operation === 'UpdateTable') {
+    indexes(request.GlobalSecondaryIndexUpdates, 'globalSecondaryIndexUpdates', (update) => (isRecord(update.Create) ? update.Create.KeySchema : undefined));
+  }
+  const violations: string[] = [];
+  for (const [path, schema] of schemas) {
+    if (!Array.isArray(schema)) continue;
+    const member = path.startsWith('globalSecondaryIndexUpdates') ? `${path}.create` : path;
+    schema.forEach((element, j) => {
+      const keyType = isRecord(element) ? element.KeyType : undefined;
+      if (typeof keyType === 'string' && keyType !== 'HASH' && keyType !== 'RANGE') {
+        violations.push(`Value '${keyType}' at '${member}.keySchema.${j + 1}.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]`);
+      }
+    });
+  }
+  return violations;
+}
+
+/**
+ * Checks DynamoDB makes that dynalite does not, in DynamoDB's order: an index KeySchema's KeyType
+ * outside its enum is reported before anything else about the indexes; DeleteItem returns only the old
+ * item (NONE or ALL_OLD).
+ */
+export function checkRequest(operation: string, request: DynamoRequest): void {
+  const violations = keyTypeViolations(operation, request);
+  if (violations.length > 0) throw constraintError(violations);
+  if (operation === 'DeleteItem' && request.ReturnValues !== undefined && request.ReturnValues !== 'NONE' && request.ReturnValues !== 'ALL_OLD') {
+    throw validationError('Return values set to invalid value');
+  }
+}
+
+function emptyKeyValue(value: unknown): 'string' | 'binary' | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.S === '') return 'string';
+  if (value.B === '') return 'binary';
+  return undefined;
+}
+
+/** The items a write puts whole: PutItem's, and BatchWriteItem's PutRequests. */
+function itemsPut(operation: string, request: DynamoRequest): [string, Record<string, unknown>][] {
+  if (operation === 'PutItem' && typeof request.TableName === 'string' && isRecord(request.Item)) return [[request.TableName, request.Item]];
+  if (operation !== 'BatchWriteItem' || !isRecord(request.RequestItems)) return [];
+  return Object.entries(request.RequestItems).flatMap(([table, writes]) =>
+    (Array.isArray(writes) ? writes : []).flatMap((write: unknown) =>
+      isRecord(write) && isRecord(write.PutRequest) && isRecord(write.PutRequest.Item) ? [[table, write.PutRequest.Item] as [string, Record<string, unknown>]] : [],
+    ),
+  );
+}
+
+/**
+ * Since 2020 DynamoDB takes empty strings and binaries, except as key values, of the table or of an
+ * index; dynalite refuses them for table keys only. Only items that hold an empty value cost a read of
+ * the table's indexes.
+ */
+export async function checkIndexKeyValues(operation: string, request: DynamoRequest, store: DynaliteStore): Promise<void> {
+  for (const [tableName, item] of itemsPut(operation, request)) {
+    if (!Object.values(item).some((value) => emptyKeyValue(value) !== undefined)) continue;
+    const table = await readTable(store, tableName);
+    if (!table) continue;
+    const tableKeys = new Set(table.KeySchema.map((k) => k.AttributeName));
+    for (const index of [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])]) {
+      for (const { AttributeName } of index.KeySchema) {
+        const empty = tableKeys.has(AttributeName) ? undefined : emptyKeyValue(item[AttributeName]);
+        if (empty) {
+          throw validationError(
+            `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${empty} value. IndexName: ${index.IndexName}, IndexKey: ${AttributeName}`,
+          );
+        }
+      }
+    }
+  }
+}
