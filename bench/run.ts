@@ -4,6 +4,7 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -292,6 +293,66 @@ async function localCycle(): Promise<void> {
   rmSync(home, { recursive: true, force: true });
 }
 
+/** Streams `size` bytes to the sandbox in 1 MiB chunks (the client never holds the body), resolving with the status and the time to the answer. */
+function sendLargeBody(port: number, path: string, size: number): Promise<{ status: number; ms: number }> {
+  const chunk = Buffer.alloc(1024 * 1024, '<a>');
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'PUT', path, headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIABENCH/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0', 'content-length': size } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - start }));
+      },
+    );
+    // The sandbox may answer (and stop reading) before the whole body is sent.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+/** The sandbox's memory at rest and while a 60 MiB body arrives, in its own process (issue 7: a 60 MiB XML body took 2.3 GB and 21 s). */
+async function memoryUnderLargeBodies(): Promise<void> {
+  const dataDir = scratch();
+  const port = await freePort();
+  const child = spawn(process.execPath, [cli, 'sandbox', '--port', String(port), '--data-dir', dataDir], { stdio: 'ignore' });
+  try {
+    for (;;) {
+      const up = await fetch(`http://127.0.0.1:${port}/_upload-lab/health`).then((r) => r.ok, () => false);
+      if (up) break;
+      await sleep(10);
+    }
+    await sleep(500);
+    report({ name: 'sandbox RSS before the large bodies (after its first calls)', value: residentMb(child.pid!), unit: 'MB' });
+    const bucket = await sendLargeBody(port, '/bench-memory', 0);
+    if (bucket.status !== 200) throw new Error(`CreateBucket answered ${bucket.status}`);
+    const size = 60 * 1024 * 1024;
+    for (const [what, path] of [['60 MiB XML body (PutBucketTagging)', '/bench-memory?tagging'], ['60 MiB object (PutObject)', '/bench-memory/big.bin']] as const) {
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, residentMb(child.pid!))), 5);
+      const { status, ms } = await sendLargeBody(port, path, size);
+      clearInterval(sampler);
+      peak = Math.max(peak, residentMb(child.pid!));
+      report({ name: `${what}: answered ${status} after`, value: ms, unit: 'ms', target: what.includes('XML') ? 'refused at once (was 21 s)' : undefined });
+      report({ name: `  sandbox peak RSS while receiving it`, value: peak, unit: 'MB', target: what.includes('XML') ? 'no growth (was 2.3 GB)' : undefined });
+      await sleep(500);
+      report({ name: '  sandbox RSS 0.5 s after', value: residentMb(child.pid!), unit: 'MB' });
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const sections: [string, () => Promise<void>][] = [
   ['CLI start', helpStartTime],
   ['Sandbox cold start', sandboxColdStart],
@@ -299,6 +360,7 @@ const sections: [string, () => Promise<void>][] = [
   ['Router overhead', routerOverhead],
   ['S3 -> Lambda -> DynamoDB pipeline', pipeline],
   ['Local lab cycle', localCycle],
+  ['Sandbox memory under large bodies', memoryUnderLargeBodies],
 ];
 
 const only = process.argv.slice(2);

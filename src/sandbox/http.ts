@@ -5,7 +5,15 @@ export const ACCOUNT_ID = '000000000000';
 /** Who signed a request: the learner (any ordinary key, treated as an admin) or a Lambda role session. */
 export type Caller =
   | { kind: 'user'; arn: string }
-  | { kind: 'role'; arn: string; roleName: string; roleId: string; sessionName: string };
+  | {
+      kind: 'role';
+      arn: string;
+      roleName: string;
+      roleId: string;
+      sessionName: string;
+      /** The place in its chain of the invocation making the call: 1 when the learner invoked it, n+1 when the n-th's event did. */
+      chain: number;
+    };
 
 /** A request after the router has read its body and its SigV4 scope. */
 export interface SandboxRequest {

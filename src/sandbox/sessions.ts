@@ -38,8 +38,15 @@ export class RoleSessions {
       roleArn: role.arn,
       sessionName,
       arn: assumedRoleArn(ACCOUNT_ID, role.name, sessionName),
+      chain: 1,
     });
     return { accessKeyId, secretAccessKey: randomBytes(20).toString('base64'), sessionToken: randomBytes(32).toString('base64') };
+  }
+
+  /** An environment runs one invocation at a time: its calls belong to that invocation's chain (loop detection). */
+  enterChain(accessKeyId: string, chain: number): void {
+    const session = this.byKey.get(accessKeyId);
+    if (session) session.chain = chain;
   }
 
   revoke(accessKeyId: string): void {
@@ -51,7 +58,7 @@ export class RoleSessions {
     const session = this.byKey.get(accessKeyId);
     if (session && currentRole(session.roleArn)?.roleId === session.roleId) {
       const { roleArn: _roleArn, ...caller } = session;
-      return caller;
+      return { ...caller };
     }
     if (session || accessKeyId.startsWith('ASIA')) {
       const [code, status, message] = invalidToken.get(service) ?? ['InvalidClientTokenId', 403, 'The security token included in the request is invalid'];

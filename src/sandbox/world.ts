@@ -47,8 +47,11 @@ export interface FunctionView {
 export interface LambdaApi {
   /** Accepts an unqualified or `:$LATEST` ARN. */
   functionByArn(arn: string): FunctionView | undefined;
-  /** An asynchronous (`Event`) invocation, with Lambda's two retries on error. Fire and forget. */
-  invokeAsync(functionArn: string, payload: string): void;
+  /**
+   * An asynchronous (`Event`) invocation, with Lambda's two retries on error. Fire and forget.
+   * `chain` is its place in a chain of invocations caused by events (recursive loop detection).
+   */
+  invokeAsync(functionArn: string, payload: string, chain?: number): void;
 }
 
 export interface LogEventInput {

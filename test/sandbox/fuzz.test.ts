@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, GetRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { AddPermissionCommand, InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { MAX_CHAIN } from '../../src/sandbox/services/lambda/invoke.js';
 import { rawRequest, type RawAnswer } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { createActiveFunction, createRole, LAMBDA_TRUST, zipOf } from './lambda-support.js';
 
 interface HostileCase {
   name: string;
@@ -17,6 +25,7 @@ interface HostileCase {
   /** Send without any SigV4 scope. */
   unsigned?: boolean;
   accessKeyId?: string;
+  region?: string;
 }
 
 const json10 = (target: string) => ({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${target}` });
@@ -24,7 +33,84 @@ const json11 = (target: string) => ({ 'content-type': 'application/x-amz-json-1.
 const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 const lambdaJson = { 'content-type': 'application/json' };
 const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
-const MAX_BODY = 256 * 1024;
+const MIB = 1024 * 1024;
+const PROTOTYPE_NAMES = ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty'];
+
+/**
+ * A zip whose one entry inflates to `inflated` bytes of zeros (about 1 KB of deflate per MiB), its
+ * headers declaring `declared` bytes: a zip bomb, honest or lying, built without holding its output.
+ */
+function zipBomb(inflated: number, declared: number): Buffer {
+  const block = deflateRawSync(Buffer.alloc(MIB), { finishFlush: constants.Z_FULL_FLUSH });
+  const data = Buffer.concat([...Array.from({ length: inflated / MIB }, () => block), deflateRawSync(Buffer.alloc(0))]);
+  const name = Buffer.from('index.js');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(Buffer.alloc(0)), 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(declared, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(Buffer.alloc(0)), 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(declared, 24);
+  central.writeUInt16LE(name.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + name.length, 12);
+  end.writeUInt32LE(30 + name.length + data.length, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}
+
+const createFunctionBody = (name: string, zip: Buffer | Uint8Array) =>
+  JSON.stringify({ FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/fuzz-role', Handler: 'index.handler', Code: { ZipFile: Buffer.from(zip).toString('base64') } });
+
+/** Sends a body of `size` bytes in 1 MiB chunks, never holding it whole: the answer may come before the body is sent. */
+function streamBody(endpoint: string, options: { path: string; method: string; service: string; size: number; headers?: Record<string, string> }): Promise<RawAnswer> {
+  const url = new URL(endpoint);
+  const chunk = Buffer.alloc(MIB, '<a>');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method,
+        path: options.path,
+        headers: {
+          authorization: `AWS4-HMAC-SHA256 Credential=AKIATESTLEARNER00000/20260101/us-east-1/${options.service}/aws4_request, SignedHeaders=host, Signature=0`,
+          'content-length': options.size,
+          ...options.headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: new Headers(res.headers as Record<string, string>), text }));
+      },
+    );
+    // The server may answer and stop reading before all is sent: that is the point, not a failure.
+    req.on('error', (error: NodeJS.ErrnoException) => (['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error)));
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < options.size) {
+        const part = chunk.subarray(0, Math.min(MIB, options.size - sent));
+        sent += part.length;
+        if (!req.write(part)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
 
 const cases: HostileCase[] = [
   // No or broken credentials
@@ -93,9 +179,47 @@ const cases: HostileCase[] = [
   { name: 'S3: DeleteObjects that is not XML', service: 's3', method: 'POST', path: '/fuzz-bucket?delete', body: '<Delete><Object>' },
   { name: 'S3: ListObjectsV2 with a forged continuation token', service: 's3', method: 'GET', path: '/fuzz-bucket?list-type=2&continuation-token=%00%01garbage' },
   { name: 'S3: DeleteBucket of a missing bucket', service: 's3', method: 'DELETE', path: '/no-such-bucket-here' },
-  // Size
-  { name: 'a DynamoDB body over the size limit', service: 'dynamodb', headers: json10('ListTables'), body: Buffer.alloc(MAX_BODY + 1, 0x20) },
-  { name: 'an S3 body over the size limit', service: 's3', method: 'PUT', path: '/fuzz-bucket/big.bin', body: Buffer.alloc(MAX_BODY + 1, 0x61) },
+  // Size: per-protocol bounds, well under the 64 MiB body limit
+  { name: 'a DynamoDB body over its 16 MiB bound', service: 'dynamodb', headers: json10('ListTables'), body: Buffer.alloc(16 * MIB + 1, 0x20) },
+  { name: 'an IAM form over its 1 MiB bound', service: 'iam', headers: form, body: 'Action=ListRoles&x=' + 'a'.repeat(MIB) },
+  { name: 'a Logs body over its 4 MiB bound', service: 'logs', headers: json11('DescribeLogGroups'), body: Buffer.alloc(4 * MIB + 1, 0x20) },
+  { name: 'an S3 tagging body of 2 MiB', service: 's3', method: 'PUT', path: '/fuzz-bucket?tagging', body: '<Tagging>' + '<TagSet></TagSet>'.repeat(2 * MIB / 17) + '</Tagging>' },
+  { name: 'a Lambda configuration body of 2 MiB', service: 'lambda', method: 'PUT', path: '/2015-03-31/functions/ghost/configuration', headers: lambdaJson, body: JSON.stringify({ Description: 'd'.repeat(2 * MIB) }) },
+  // Deep nesting
+  { name: 'Logs: deeply nested JSON', service: 'logs', headers: json11('DescribeLogGroups'), body: `{"a":${deep(100_000)}}` },
+  { name: 'Lambda: deeply nested JSON', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: `{"a":${deep(100_000)}}` },
+  { name: 'Lambda: an Invoke payload nested deeply', service: 'lambda', method: 'POST', path: '/2015-03-31/functions/ghost/invocations', headers: lambdaJson, body: deep(100_000) },
+  { name: 'S3: deeply nested XML', service: 's3', method: 'PUT', path: '/fuzz-bucket?tagging', body: '<Tagging>' + '<a>'.repeat(100_000) + '</a>'.repeat(100_000) + '</Tagging>' },
+  // Prototype names where a name comes from a request
+  ...PROTOTYPE_NAMES.flatMap((name): HostileCase[] => [
+    { name: `the service ${name} in a presigned GET`, service: 's3', method: 'GET', path: `/?X-Amz-Credential=a/b/us-east-1/${name}/aws4_request`, unsigned: true },
+    { name: `the service ${name} in a presigned-looking GET with X-Amz-Algorithm`, service: 's3', method: 'GET', path: `/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a/b/us-east-1/${name}/aws4_request`, unsigned: true },
+    { name: `the service ${name} in the Authorization header`, service: name, headers: form, body: 'Action=ListRoles' },
+    { name: `the region ${name}`, service: 'dynamodb', region: name, headers: json10('ListTables'), body: '{}' },
+    { name: `IAM Action ${name}`, service: 'iam', headers: form, body: `Action=${name}&Version=2010-05-08` },
+    { name: `Logs operation ${name}`, service: 'logs', headers: json11(name), body: '{}' },
+    { name: `DynamoDB operation ${name}`, service: 'dynamodb', headers: json10(name), body: '{}' },
+    { name: `Lambda GetFunction ${name}`, service: 'lambda', method: 'GET', path: `/2015-03-31/functions/${name}` },
+    { name: `S3 bucket ${name}`, service: 's3', method: 'GET', path: `/${name}` },
+    { name: `IAM GetRole ${name}`, service: 'iam', headers: form, body: `Action=GetRole&Version=2010-05-08&RoleName=${name}` },
+  ]),
+  // Names and regions that climb out of the data dir
+  { name: 'Lambda: DeleteFunction .. in region ..', service: 'lambda', region: '..', method: 'DELETE', path: '/2015-03-31/functions/..' },
+  { name: 'Lambda: DeleteFunction .. in us-east-1', service: 'lambda', method: 'DELETE', path: '/2015-03-31/functions/..' },
+  { name: 'Lambda: CreateFunction named ..', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('..', zipOf({ 'index.js': 'exports.handler = async () => 1;' })) },
+  { name: 'Lambda: CreateFunction named . in region ..', service: 'lambda', region: '..', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('.', zipOf({ 'index.js': 'exports.handler = async () => 1;' })) },
+  { name: 'DynamoDB: ListTables in region ..', service: 'dynamodb', region: '..', headers: json10('ListTables'), body: '{}' },
+  { name: 'DynamoDB: ListTables in region ../../etc', service: 'dynamodb', region: '..%2F..%2Fetc', headers: json10('ListTables'), body: '{}' },
+  { name: 'Logs: CreateLogGroup in region ..', service: 'logs', region: '..', headers: json11('CreateLogGroup'), body: '{"logGroupName":"x"}' },
+  // Zip bombs: 1 MB that inflates to 1 GiB, declared honestly or as 10 bytes; a zip over 50 MB
+  { name: 'Lambda: a zip bomb declaring its 1 GiB', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('bomb-honest', zipBomb(1024 * MIB, 1024 * MIB)) },
+  { name: 'Lambda: a zip bomb declaring 10 bytes', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('bomb-liar', zipBomb(1024 * MIB, 10)) },
+  { name: 'Lambda: a zip over 50 MB', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('too-big', Buffer.alloc(50 * MIB + 1)) },
+  // Forged temporary credentials
+  { name: 'an ASIA key the sandbox never issued, on DynamoDB', service: 'dynamodb', accessKeyId: 'ASIAFORGED0000000000', headers: json10('ListTables'), body: '{}' },
+  { name: 'an ASIA key the sandbox never issued, on S3', service: 's3', accessKeyId: 'ASIAFORGED0000000000', method: 'GET', path: '/' },
+  // 400 distinct region strings: none may open a store, a directory or a socket
+  ...Array.from({ length: 400 }, (_, i): HostileCase => ({ name: `region string ${i}`, service: i % 2 ? 'dynamodb' : 'logs', region: `xx-fuzz-${i}`, headers: i % 2 ? json10('ListTables') : json11('DescribeLogGroups'), body: '{}' })),
 ];
 
 /** Is this an error as the service's protocol spells one (JSON `__type`/`x-amzn-ErrorType`, or an XML `<Code>`)? */
@@ -114,10 +238,17 @@ function assertAwsStyle(answer: RawAnswer, method: string, name: string): void {
   }
 }
 
+/** File descriptors this process holds (the sandbox runs in it). */
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
 describe('hostile and malformed requests', () => {
   let t: TestSandbox;
+  let fdsBefore: number;
+  let rssBefore: number;
   before(async () => {
-    t = await startTestSandbox({ maxBodyBytes: MAX_BODY });
+    t = await startTestSandbox();
+    fdsBefore = openFds();
+    rssBefore = process.memoryUsage().rss;
     // A table and a bucket exist, so the cases reach past "not found" into validation.
     await rawRequest(t.endpoint, { service: 'dynamodb', headers: json10('CreateTable'), body: JSON.stringify({ TableName: 'fuzz_table', AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }) });
     const bucket = await rawRequest(t.endpoint, { service: 's3', method: 'PUT', path: '/fuzz-bucket' });
@@ -125,8 +256,8 @@ describe('hostile and malformed requests', () => {
   });
   after(() => t.stop());
 
-  it(`has at least 50 cases (${cases.length})`, () => {
-    assert.ok(cases.length >= 50);
+  it(`has at least 300 cases (${cases.length})`, () => {
+    assert.ok(cases.length >= 300);
     assert.equal(new Set(cases.map((c) => c.name)).size, cases.length, 'case names are unique');
   });
 
@@ -134,7 +265,7 @@ describe('hostile and malformed requests', () => {
     it(c.name, async () => {
       const answer = c.unsigned
         ? await fetch(t.endpoint + (c.path ?? '/'), { method: c.method ?? 'POST', headers: c.headers, body: c.body as BodyInit | undefined }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }))
-        : await rawRequest(t.endpoint, { service: c.service, method: c.method ?? 'POST', path: c.path, headers: c.headers, body: c.body, accessKeyId: c.accessKeyId });
+        : await rawRequest(t.endpoint, { service: c.service, region: c.region, method: c.method ?? 'POST', path: c.path, headers: c.headers, body: c.body, accessKeyId: c.accessKeyId });
       assertAwsStyle(answer, c.method ?? 'POST', c.name);
     });
   }
@@ -151,9 +282,100 @@ describe('hostile and malformed requests', () => {
     assert.match(reply, /^HTTP\/1\.1 400/);
   });
 
-  it('still answers valid requests afterwards', async () => {
+  it('holds no more file descriptors after the hostile requests (400 regions open no store, file or socket)', () => {
+    assert.ok(openFds() - fdsBefore < 20, `fds grew from ${fdsBefore} to ${openFds()}`);
+  });
+
+  it('refuses a 60 MiB XML body from its length, without reading or parsing it', async () => {
+    const answer = await streamBody(t.endpoint, { service: 's3', method: 'PUT', path: '/fuzz-bucket?tagging', size: 60 * MIB });
+    assert.equal(answer.status, 400);
+    assert.match(answer.text, /<Code>MaxMessageLengthExceeded<\/Code>/);
+  });
+
+  it('stores names that are prototype properties like any other name', async () => {
+    await t.clients.s3.send(new PutObjectCommand({ Bucket: 'fuzz-bucket', Key: '__proto__', Body: 'proto body' }));
+    const object = await t.clients.s3.send(new GetObjectCommand({ Bucket: 'fuzz-bucket', Key: '__proto__' }));
+    assert.equal(await object.Body!.transformToString(), 'proto body');
+    const listed = await t.clients.s3.send(new ListObjectsV2Command({ Bucket: 'fuzz-bucket' }));
+    assert.ok(listed.Contents?.some((o) => o.Key === '__proto__'));
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      await t.clients.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: LAMBDA_TRUST }));
+      assert.equal((await t.clients.iam.send(new GetRoleCommand({ RoleName: name }))).Role?.RoleName, name);
+    }
+  });
+
+  it('keeps at most a few DynamoDB stores open however many regions are used', async () => {
+    const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1'];
+    const before = openFds();
+    for (const region of regions) {
+      const { dynamodb } = t.clientsIn(region);
+      assert.deepEqual((await dynamodb.send(new ListTablesCommand({}))).TableNames, region === 'us-east-1' ? ['fuzz_table'] : []);
+      dynamodb.destroy(); // the client's own keep-alive socket is not the sandbox's
+    }
+    assert.ok(openFds() - before < 30, `fds grew from ${before} to ${openFds()} over ${regions.length} regions`);
+  });
+
+  it('bounds what a handler logging 100 MB leaves in memory and in the log', async () => {
+    const role = await createRole(t.clients, 'fuzz-log-role');
+    await createActiveFunction(t.clients, {
+      name: 'loud-fn',
+      role,
+      Timeout: 60,
+      files: { 'index.js': 'exports.handler = async () => { const line = "x".repeat(1024 * 1024); for (let i = 0; i < 100; i++) console.log(line); return "done"; };' },
+    });
+    const out = await t.clients.lambda.send(new InvokeCommand({ FunctionName: 'loud-fn' }));
+    assert.equal(Buffer.from(out.Payload!).toString(), '"done"');
+    const [stream] = (await t.clients.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/loud-fn' }))).logStreams ?? [];
+    const { events } = await t.clients.logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/loud-fn', logStreamName: stream!.logStreamName!, startFromHead: true }));
+    const long = (events ?? []).filter((e) => e.message!.length > 1000);
+    assert.ok(long.length > 0 && long.every((e) => Buffer.byteLength(e.message!) <= 256 * 1024), 'each event is truncated to 256 KB');
+    const dropped = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/loud-fn', filterPattern: '"the rest was dropped"' }));
+    assert.equal(dropped.events?.length, 1, 'the log says once that output was dropped');
+    const report = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/loud-fn', filterPattern: 'REPORT' }));
+    assert.equal(report.events?.length, 1, 'the invocation still ends with its REPORT line');
+  });
+
+  it(`stops a function whose uploads trigger itself after Lambda's ${MAX_CHAIN} invocations, and says so`, async (ctx) => {
+    const detected = new Promise<string>((resolve) => {
+      ctx.mock.method(console, 'error', (...args: unknown[]) => {
+        if (String(args[0]).includes('recursive loop')) resolve(String(args[0]));
+      });
+    });
+    const role = await createRole(t.clients, 'fuzz-loop-role', { extra: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::fuzz-bucket/*' }] });
+    const fn = await createActiveFunction(t.clients, {
+      name: 'loop-fn',
+      role,
+      Timeout: 30, // a loaded machine must not time out (and retry) an invocation mid-chain
+      files: {
+        'index.js': `const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
+const s3 = new S3Client({ forcePathStyle: true });
+exports.handler = async (event) => {
+  const n = Number(event.Records[0].s3.object.key.split('/')[1]);
+  await s3.send(new PutObjectCommand({ Bucket: 'fuzz-bucket', Key: 'loop/' + (n + 1), Body: 'again' }));
+};`,
+      },
+    });
+    await t.clients.lambda.send(new AddPermissionCommand({ FunctionName: 'loop-fn', StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' }));
+    await t.clients.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'fuzz-bucket', NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: fn.FunctionArn!, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'loop/' }] } } }] } }));
+    await t.clients.s3.send(new PutObjectCommand({ Bucket: 'fuzz-bucket', Key: 'loop/0', Body: 'start' }));
+    assert.match(await detected, /Lambda has detected your function being invoked in a recursive loop/);
+    const keys = (await t.clients.s3.send(new ListObjectsV2Command({ Bucket: 'fuzz-bucket', Prefix: 'loop/' }))).Contents?.map((o) => o.Key);
+    // loop/0 by the learner, then one object per invocation of the chain.
+    assert.equal(keys?.length, MAX_CHAIN + 1, `keys: ${keys?.join(' ')}`);
+  });
+
+  it('still answers a valid call to each of the six services, with fds and memory bounded', async () => {
     assert.equal((await t.clients.sts.send(new GetCallerIdentityCommand({}))).Account, '000000000000');
     assert.ok((await t.clients.dynamodb.send(new ListTablesCommand({}))).TableNames?.includes('fuzz_table'));
     assert.ok((await t.clients.s3.send(new ListBucketsCommand({}))).Buckets?.some((b) => b.Name === 'fuzz-bucket'));
+    assert.ok((await t.clients.iam.send(new ListRolesCommand({}))).Roles?.some((r) => r.RoleName === 'constructor'));
+    assert.ok((await t.clients.lambda.send(new ListFunctionsCommand({}))).Functions?.some((f) => f.FunctionName === 'loop-fn'));
+    assert.ok((await t.clients.logs.send(new DescribeLogGroupsCommand({}))).logGroups?.some((g) => g.logGroupName === '/aws/lambda/loud-fn'));
+    const fds = openFds();
+    const rss = process.memoryUsage().rss;
+    console.log(`fuzz: ${cases.length} hostile requests; fds ${fdsBefore} -> ${fds}; RSS ${(rssBefore / MIB).toFixed(0)} -> ${(rss / MIB).toFixed(0)} MiB`);
+    // Two warm function environments (pipes and an IPC channel each), at most 4 open DynamoDB stores, keep-alive sockets.
+    assert.ok(fds - fdsBefore < 100, `fds grew from ${fdsBefore} to ${fds}`);
+    assert.ok(rss - rssBefore < 600 * MIB, `RSS grew from ${(rssBefore / MIB).toFixed(0)} to ${(rss / MIB).toFixed(0)} MiB`);
   });
 });

@@ -549,7 +549,7 @@ describe('s3: event record units', () => {
         eventTime: '2026-01-01T00:00:00.000Z',
         requestId: 'r',
         hostId: 'h',
-        caller: { kind: 'role', arn: 'arn:aws:sts::000000000000:assumed-role/r/s', roleName: 'r', roleId: 'AROAEXAMPLE', sessionName: 's' },
+        caller: { kind: 'role', arn: 'arn:aws:sts::000000000000:assumed-role/r/s', roleName: 'r', roleId: 'AROAEXAMPLE', sessionName: 's', chain: 1 },
       },
       'cfg',
     );

@@ -38,9 +38,9 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
         if (!record) return undefined;
         return { name: record.name, region: record.region, arn: functionArn(record.region, record.name), policy: policyOf(record) };
       },
-      invokeAsync(arn, payload) {
+      invokeAsync(arn, payload, chain) {
         const record = byArn(arn);
-        if (record) invoker.invokeAsync(record.region, record.name, payload);
+        if (record) invoker.invokeAsync(record.region, record.name, payload, chain);
       },
     },
   };

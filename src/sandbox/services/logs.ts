@@ -19,10 +19,11 @@ const operations = new Map<string, LogsOperation>(
 
 /**
  * CloudWatch Logs (AWS JSON 1.1): log groups, streams and events, regional, kept in
- * `<dataDir>/logs.json`. The Lambda runtime writes function output through `api.write`.
+ * `<dataDir>/logs/` (an index and one append-only file per stream, see LogStore). The Lambda runtime
+ * writes function output through `api.write`.
  */
 export function createLogsService(world: World): { service: Service; api: LogsApi } {
-  const store = new LogStore(join(world.options.dataDir, 'logs.json'));
+  const store = new LogStore(join(world.options.dataDir, 'logs'));
   return {
     service: {
       async handle(req) {

@@ -16,6 +16,18 @@ export type Outcome =
   /** The process ended without answering (process.exit in the handler, out of memory, killed). */
   | { kind: 'exit'; reason: string };
 
+/** CloudWatch Logs' event size as Lambda writes function output: a longer line is truncated, as Lambda does. */
+export const MAX_LOG_EVENT_BYTES = 256 * 1024;
+/** The sandbox's own bound on one invocation's log output (AWS keeps it all, and bills it). */
+export const MAX_INVOCATION_LOG_BYTES = 16 * 1024 * 1024;
+const LOG_DROPPED_NOTE = `[upload-lab sandbox] This invocation's log output passed ${MAX_INVOCATION_LOG_BYTES / 1024 / 1024} MiB: the rest was dropped.\n`;
+
+/** Cuts a message to MAX_LOG_EVENT_BYTES of UTF-8, never inside a character. */
+export function truncateLogEvent(message: string): string {
+  if (message.length * 3 <= MAX_LOG_EVENT_BYTES || Buffer.byteLength(message) <= MAX_LOG_EVENT_BYTES) return message;
+  return new TextDecoder().decode(Buffer.from(message).subarray(0, MAX_LOG_EVENT_BYTES)).replace(/\uFFFD$/, '');
+}
+
 /** Lambda gives a function's INIT phase 10 seconds, whatever its Timeout. */
 const INIT_LIMIT_MS = 10_000;
 const RUNTIME_DIR = dirname(fileURLToPath(import.meta.url));
@@ -51,7 +63,7 @@ export class Environment {
   /** Log events of the INIT phase, written before the first invocation's. */
   readonly initLines: LogLine[] = [];
   private readonly child: ChildProcess;
-  private current: { lines: LogLine[]; settle: (o: Outcome) => void } | undefined;
+  private current: { lines: LogLine[]; logBytes: number; settle: (o: Outcome) => void } | undefined;
 
   private constructor(
     readonly streamName: string,
@@ -88,7 +100,7 @@ export class Environment {
   static async start(options: { streamName: string; deployment: string; command: RuntimeCommand; variables: Record<string, string>; cwd: string; stray: (line: LogLine) => void }): Promise<Environment> {
     const started = performance.now();
     const env = new Environment(options.streamName, options.deployment, options.command, options.variables, options.cwd, options.stray);
-    env.current = { lines: env.initLines, settle: () => {} };
+    env.current = { lines: env.initLines, logBytes: 0, settle: () => {} };
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         env.initError = { errorType: 'Sandbox.Timedout', errorMessage: `INIT timed out after ${(INIT_LIMIT_MS / 1000).toFixed(2)} seconds` };
@@ -129,7 +141,7 @@ export class Environment {
         this.current = undefined;
         resolve({ outcome, lines });
       };
-      this.current = { lines, settle };
+      this.current = { lines, logBytes: 0, settle };
       if (this.dead) settle({ kind: 'exit', reason: 'exit status 0' });
       else this.child.send({ type: 'invoke', ...message } satisfies InvokeMessage);
     });
@@ -147,9 +159,14 @@ export class Environment {
   }
 
   private output(message: string): void {
-    const line = { timestamp: Date.now(), message };
-    if (this.current) this.current.lines.push(line);
-    else this.stray(line);
+    const line = { timestamp: Date.now(), message: truncateLogEvent(message) };
+    if (!this.current) return this.stray(line);
+    // What one invocation may leave in memory before it is written: a handler printing 650 MB must not take the sandbox with it.
+    const current = this.current;
+    if (current.logBytes >= MAX_INVOCATION_LOG_BYTES) return;
+    const bytes = Buffer.byteLength(line.message);
+    current.logBytes = Math.min(current.logBytes + bytes, MAX_INVOCATION_LOG_BYTES);
+    current.lines.push(current.logBytes < MAX_INVOCATION_LOG_BYTES ? line : { ...line, message: LOG_DROPPED_NOTE });
   }
 }
 

@@ -15,6 +15,12 @@ import type { ErrorPayload } from './protocol.js';
 import { familyOf, NODE_RUNTIMES, PYTHON_RUNTIMES, runtimeVersion, runtimeVersionArn } from './runtimes.js';
 import { invalidParameter } from './validation.js';
 
+/**
+ * Lambda's recursive loop detection stops a chain of event-driven invocations (a function whose
+ * upload triggers itself) after about 16 invocations.
+ */
+export const MAX_CHAIN = 16;
+
 export interface InvocationResult {
   /** The response payload, JSON text. */
   payload: string;
@@ -29,10 +35,12 @@ export class Invoker {
   private readonly pool = new EnvironmentPool();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** The session key each environment's calls are signed with: calls made during an invocation belong to its chain. */
+  private readonly sessionKeys = new WeakMap<Environment, string>();
 
   constructor(private readonly world: World, private readonly store: FunctionStore) {}
 
-  async invoke(record: FunctionRecord, payload: string, requestId: string = randomUUID()): Promise<InvocationResult> {
+  async invoke(record: FunctionRecord, payload: string, requestId: string = randomUUID(), chain = 1): Promise<InvocationResult> {
     const family = familyOf(record.runtime);
     if (!family) return this.unavailable(record, requestId, unrunnableMessage(record.runtime));
     let python: HostPython | undefined;
@@ -45,6 +53,8 @@ export class Invoker {
     const { env, cold } = await this.pool.acquire(key, record.deployment, () => this.startEnvironment(record, python));
     try {
       if (env.initError) return this.initFailure(record, env, requestId);
+      const sessionKey = this.sessionKeys.get(env);
+      if (sessionKey) this.world.sessions.enterChain(sessionKey, chain);
       const started = performance.now();
       const { outcome, lines } = await env.invoke(
         { requestId, payload, deadline: Date.now() + record.timeout * 1000, invokedFunctionArn: functionArn(record.region, record.name) },
@@ -67,8 +77,15 @@ export class Invoker {
    * An asynchronous invocation (`Event`, or an S3 notification): queued, and retried twice on error
    * with the configured delays, keeping its request id, as Lambda does.
    */
-  invokeAsync(region: string, name: string, payload: string): void {
+  invokeAsync(region: string, name: string, payload: string, chain = 1): void {
     const requestId = randomUUID();
+    if (chain > MAX_CHAIN) {
+      console.error(
+        `[sandbox] lambda: Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation ` +
+          `(${functionArn(region, name)}: event ${requestId} would be invocation ${chain} of one chain; the limit is ${MAX_CHAIN}).`,
+      );
+      return;
+    }
     const attempt = async (retry: number): Promise<void> => {
       const record = this.store.get(region, name);
       if (this.closed || !record) return;
@@ -76,7 +93,7 @@ export class Invoker {
       if (record.state === 'Pending') return this.later(Math.max(1, (record.settlesAt ?? Date.now()) - Date.now()), () => attempt(retry));
       let failed: boolean;
       try {
-        failed = (await this.invoke(record, payload, requestId)).functionError !== undefined;
+        failed = (await this.invoke(record, payload, requestId, chain)).functionError !== undefined;
       } catch (error) {
         console.error(`[sandbox] lambda: asynchronous invocation ${requestId} of ${name} failed: ${isAwsError(error) ? error.message : String(error)}`);
         failed = true;
@@ -155,6 +172,7 @@ export class Invoker {
       cwd: taskRoot,
       stray: (line) => this.writeLog(record, streamName, [line]),
     });
+    this.sessionKeys.set(env, credentials.accessKeyId);
     env.onExit(() => this.world.sessions.revoke(credentials.accessKeyId));
     this.writeLog(record, streamName, [initStart, ...env.initLines]);
     return env;

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../../shared/atomic-file.js';
 import { JsonState } from '../../persist.js';
 import type { LogEventInput } from '../../world.js';
 import { lowerBound, sequenceToken, type EventKey } from './tokens.js';
@@ -10,7 +14,10 @@ export interface StoredEvent extends EventKey {
 export interface StoredStream {
   name: string;
   creationTime: number;
-  /** Sorted by key (timestamp, then seq). */
+  /**
+   * Sorted by key (timestamp, then seq). Held in memory, saved in the stream's own append-only file,
+   * never in the index: a non-enumerable property, which JSON.stringify leaves out.
+   */
   events: StoredEvent[];
   lastIngestionTime?: number;
   uploadSequenceToken?: string;
@@ -43,18 +50,65 @@ export interface GroupEntry {
 const DAY_MS = 86_400_000;
 
 /**
- * Every region's log groups, streams and events, saved as one JSON document (`<dataDir>/logs.json`).
- * The document holds plain arrays (names such as `__proto__` or `constructor` are valid log group
+ * The sandbox keeps at most this many bytes of log messages (AWS keeps everything, and bills it):
+ * past it, the oldest events of the whole store go first, down to three quarters of the bound.
+ */
+export const MAX_STORED_LOG_BYTES = 64 * 1024 * 1024;
+
+/** One event as a line of its stream's file: `[timestamp, seq, ingestionTime, message]`. */
+type EventLine = [number, number, number, string];
+
+/**
+ * Every region's log groups, streams and events, under `<dataDir>/logs/`:
+ * - `index.json`, the groups and streams without their events (JsonState: coalesced, atomic writes),
+ *   so its size grows with the number of streams, not with what they hold;
+ * - `streams/<hash>.jsonl`, one append-only file per stream, one event per line, appended as events
+ *   arrive: storing events costs what is appended, never a rewrite of the history. A stream's file
+ *   is rewritten only when most of its lines are events the store dropped (MAX_STORED_LOG_BYTES).
+ * The index holds plain arrays (names such as `__proto__` or `constructor` are valid log group
  * names, so they must never become object keys); lookups go through in-memory Maps rebuilt at load.
- * Appending an event in timestamp order is O(1); JsonState coalesces the writes of a burst.
  */
 export class LogStore {
   private readonly state: JsonState<Snapshot>;
   private readonly index = new Map<string, GroupEntry>();
+  private readonly streamsDir: string;
+  /** Lines in each stream's file, to know when dropped events make it worth rewriting. */
+  private readonly fileLines = new WeakMap<StoredStream, number>();
+  /** UTF-8 bytes of the messages held now (unlike storedBytes, it shrinks when old events are dropped). */
+  private heldBytes = 0;
 
-  constructor(file: string) {
-    this.state = new JsonState<Snapshot>(file, () => ({ lastSeq: 0, groups: [] }));
-    for (const group of this.state.data.groups) this.index.set(indexKey(group.region, group.name), entryFor(group));
+  constructor(dir: string, private readonly maxBytes = MAX_STORED_LOG_BYTES) {
+    this.streamsDir = join(dir, 'streams');
+    this.state = new JsonState<Snapshot>(join(dir, 'index.json'), () => ({ lastSeq: 0, groups: [] }));
+    for (const group of this.state.data.groups) {
+      this.index.set(indexKey(group.region, group.name), entryFor(group));
+      for (const stream of group.streams) this.load(group, stream);
+    }
+  }
+
+  /** Reads a stream's events from its file; a line cut short by a crash is skipped. */
+  private load(group: StoredGroup, stream: StoredStream): void {
+    const file = this.fileOf(group, stream);
+    const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+    const events: StoredEvent[] = [];
+    for (const line of lines) {
+      if (!line) continue;
+      try {
+        const [timestamp, seq, ingestionTime, message] = JSON.parse(line) as EventLine;
+        events.push({ timestamp, seq, ingestionTime, message });
+        this.heldBytes += Buffer.byteLength(message);
+      } catch {
+        // the unfinished last line of an interrupted append
+      }
+    }
+    events.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
+    setEvents(stream, events);
+    this.fileLines.set(stream, events.length);
+  }
+
+  private fileOf(group: StoredGroup, stream: StoredStream): string {
+    const id = createHash('sha256').update(`${group.region}\n${group.name}\n${stream.name}`).digest('hex').slice(0, 40);
+    return join(this.streamsDir, `${id}.jsonl`);
   }
 
   group(region: string, name: string): GroupEntry | undefined {
@@ -85,12 +139,15 @@ export class LogStore {
   deleteGroup(entry: GroupEntry): void {
     const groups = this.state.data.groups;
     groups.splice(groups.indexOf(entry.group), 1);
+    for (const stream of entry.group.streams) this.release(entry.group, stream);
     this.index.delete(indexKey(entry.group.region, entry.group.name));
     this.changed();
   }
 
   createStream(entry: GroupEntry, name: string, now: number): StoredStream {
-    const stream: StoredStream = { name, creationTime: now, events: [] };
+    const stream = { name, creationTime: now } as StoredStream;
+    setEvents(stream, []);
+    this.fileLines.set(stream, 0);
     entry.group.streams.push(stream);
     entry.streams.set(name, stream);
     this.changed();
@@ -101,6 +158,7 @@ export class LogStore {
     const streams = entry.group.streams;
     streams.splice(streams.indexOf(stream), 1);
     entry.streams.delete(stream.name);
+    this.release(entry.group, stream);
     this.changed();
   }
 
@@ -108,16 +166,59 @@ export class LogStore {
   append(entry: GroupEntry, stream: StoredStream, events: readonly LogEventInput[], now: number): void {
     if (!events.length) return;
     const data = this.state.data;
+    const lines: string[] = [];
     for (const input of events) {
       const event: StoredEvent = { timestamp: input.timestamp, seq: ++data.lastSeq, message: input.message, ingestionTime: now };
+      lines.push(JSON.stringify([event.timestamp, event.seq, event.ingestionTime, event.message] satisfies EventLine));
       const last = stream.events[stream.events.length - 1];
       if (!last || last.timestamp <= event.timestamp) stream.events.push(event);
       else stream.events.splice(lowerBound(stream.events, event), 0, event);
-      entry.group.storedBytes += Buffer.byteLength(input.message);
+      const bytes = Buffer.byteLength(input.message);
+      entry.group.storedBytes += bytes;
+      this.heldBytes += bytes;
     }
+    mkdirSync(this.streamsDir, { recursive: true });
+    appendFileSync(this.fileOf(entry.group, stream), lines.join('\n') + '\n');
+    this.fileLines.set(stream, (this.fileLines.get(stream) ?? 0) + lines.length);
+    if (this.heldBytes > this.maxBytes) this.dropOldest();
     stream.lastIngestionTime = now;
     stream.uploadSequenceToken = sequenceToken(data.lastSeq);
     this.changed();
+  }
+
+  private release(group: StoredGroup, stream: StoredStream): void {
+    for (const event of stream.events) this.heldBytes -= Buffer.byteLength(event.message);
+    rmSync(this.fileOf(group, stream), { force: true });
+  }
+
+  /** Drops the oldest events of the whole store until it holds three quarters of its bound. */
+  private dropOldest(): void {
+    const streams = this.state.data.groups.flatMap((group) => group.streams.filter((s) => s.events.length).map((stream) => ({ group, stream })));
+    const first = ({ stream }: { stream: StoredStream }) => stream.events[0]!.timestamp;
+    const touched = new Set<(typeof streams)[number]>();
+    while (this.heldBytes > (this.maxBytes * 3) / 4 && streams.length) {
+      streams.sort((a, b) => first(a) - first(b));
+      const [oldest, next] = streams;
+      const events = oldest!.stream.events;
+      // Drop from the oldest stream in one splice, up to where the next stream's events begin.
+      let k = 0;
+      while (k < events.length && this.heldBytes > (this.maxBytes * 3) / 4 && (!next || events[k]!.timestamp <= first(next))) {
+        this.heldBytes -= Buffer.byteLength(events[k]!.message);
+        k++;
+      }
+      events.splice(0, k);
+      touched.add(oldest!);
+      if (!events.length) streams.shift();
+    }
+    for (const { group, stream } of touched) this.compact(group, stream);
+  }
+
+  /** Rewrites a stream's file once most of its lines are dropped events: amortised, each line is rewritten at most a few times. */
+  private compact(group: StoredGroup, stream: StoredStream): void {
+    if ((this.fileLines.get(stream) ?? 0) <= 2 * stream.events.length + 1000) return;
+    const text = stream.events.map((e) => JSON.stringify([e.timestamp, e.seq, e.ingestionTime, e.message] satisfies EventLine) + '\n').join('');
+    writeFileAtomic(this.fileOf(group, stream), text);
+    this.fileLines.set(stream, stream.events.length);
   }
 
   /** Writes events as the Lambda service does: the group and stream appear on first use. */
@@ -140,6 +241,10 @@ export class LogStore {
 /** The oldest timestamp the group's retention keeps at `now` (events before it have expired). */
 export function retentionCutoff(group: StoredGroup, now: number): number {
   return group.retentionInDays === undefined ? 0 : now - group.retentionInDays * DAY_MS;
+}
+
+function setEvents(stream: StoredStream, events: StoredEvent[]): void {
+  Object.defineProperty(stream, 'events', { value: events, writable: true, enumerable: false, configurable: true });
 }
 
 function entryFor(group: StoredGroup): GroupEntry {

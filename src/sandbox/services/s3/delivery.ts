@@ -10,6 +10,8 @@ const REORDER_WINDOW_MS = 50;
 interface Delivery {
   functionArn: string;
   payload: string;
+  /** The invocation's place in its chain: one more than the invocation whose call caused the event. */
+  chain: number;
 }
 
 /**
@@ -34,7 +36,8 @@ export class EventDispatcher {
     const rules = this.store.bucket(event.bucket)?.notification?.rules ?? [];
     for (const rule of rules) {
       if (rule.kind !== 'lambda' || !firesFor(keyEventRule(rule), event.eventName, event.key)) continue;
-      const delivery = { functionArn: rule.arn, payload: JSON.stringify({ Records: [eventRecord(event, rule.id)] }) };
+      const chain = (event.caller.kind === 'role' ? event.caller.chain : 0) + 1;
+      const delivery = { functionArn: rule.arn, payload: JSON.stringify({ Records: [eventRecord(event, rule.id)] }), chain };
       if (this.world.options.reorderEvents) this.hold(`${event.bucket}/${event.key}`, delivery);
       else setImmediate(() => this.deliver(delivery));
     }
@@ -65,7 +68,7 @@ export class EventDispatcher {
     const copies = this.world.options.duplicateEvents ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       try {
-        this.world.lambda.invokeAsync(delivery.functionArn, delivery.payload);
+        this.world.lambda.invokeAsync(delivery.functionArn, delivery.payload, delivery.chain);
       } catch (error) {
         // Delivery runs after the upload was answered: nobody is left to tell, and a failure must not stop the server.
         console.error(`[sandbox] s3: could not deliver an event to ${delivery.functionArn}:`, error);

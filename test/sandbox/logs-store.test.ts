@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { LogStore } from '../../src/sandbox/services/logs/store.js';
+
+describe('the Logs store on disk', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'upload-lab-logstore-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const streamFiles = () => readdirSync(join(dir, 'streams')).map((f) => join(dir, 'streams', f));
+  const lineCount = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+
+  it("appends events to the stream's own file and keeps them out of the index", () => {
+    const store = new LogStore(dir);
+    for (let i = 0; i < 500; i++) store.write('us-east-1', '/aws/lambda/f', 's', [{ timestamp: 1000 + i, message: `event ${i}` }], 5000);
+    store.flush();
+    const [file] = streamFiles();
+    assert.equal(lineCount(file!), 500);
+    const index = readFileSync(join(dir, 'index.json'), 'utf8');
+    assert.doesNotMatch(index, /event 1/, 'the index holds no events');
+    const indexSize = statSync(join(dir, 'index.json')).size;
+    // Appending more grows the stream file only: the index's size does not follow the history.
+    for (let i = 500; i < 1000; i++) store.write('us-east-1', '/aws/lambda/f', 's', [{ timestamp: 1000 + i, message: `event ${i}` }], 5000);
+    store.flush();
+    assert.equal(lineCount(file!), 1000);
+    assert.ok(statSync(join(dir, 'index.json')).size < indexSize + 64, 'the index stays the same size');
+  });
+
+  it('reads everything back after a restart, in order, skipping a line cut short by a crash', () => {
+    const store = new LogStore(dir);
+    store.write('us-east-1', 'g', 's', [{ timestamp: 20, message: 'second' }], 100);
+    store.write('us-east-1', 'g', 's', [{ timestamp: 10, message: 'first' }], 100);
+    store.flush();
+    const [file] = streamFiles();
+    appendFileSync(file!, '[30,99,100,"cut sho');
+    const again = new LogStore(dir);
+    assert.deepEqual(again.group('us-east-1', 'g')?.streams.get('s')?.events.map((e) => e.message), ['first', 'second']);
+    rmSync(file!);
+    assert.deepEqual(new LogStore(dir).group('us-east-1', 'g')?.streams.get('s')?.events, [], 'a missing stream file is an empty stream');
+  });
+
+  it('drops the oldest events past its bound and compacts the files it drops from', () => {
+    const store = new LogStore(dir, 100_000);
+    const message = 'x'.repeat(1000);
+    for (let i = 0; i < 2000; i++) store.write('us-east-1', 'g', i < 1000 ? 'old' : 'new', [{ timestamp: i, message }], 5000);
+    const held = [...store.group('us-east-1', 'g')!.streams.values()].flatMap((s) => s.events);
+    assert.ok(held.length <= 100 && held.length >= 70, `holds ${held.length} events of 1000 bytes under a 100 kB bound`);
+    assert.equal(Math.min(...held.map((e) => e.timestamp)) > 1800, true, 'the oldest went first');
+    assert.equal(store.group('us-east-1', 'g')!.streams.get('old')!.events.length, 0);
+    for (const file of streamFiles()) assert.ok(lineCount(file) < 1200, 'dropped events do not pile up in the files');
+  });
+});
