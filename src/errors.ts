@@ -55,15 +55,27 @@ export function hasAwsCode(error: unknown, ...codes: string[]): boolean {
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
-const NO_CREDENTIALS = new Set(['CredentialsProviderError', 'ProviderError']);
+const NO_CREDENTIALS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidAccessKeyId']);
 
 /**
  * Turns whatever a command threw into a LabError with a fix. `action` names the AWS call that was
  * running (e.g. `iam:CreateRole`), so an AccessDenied can name what the learner's identity lacks.
  */
-export function toLabError(error: unknown, action?: string): LabError {
+export function toLabError(error: unknown, action?: string, context: { profile?: string } = {}): LabError {
   if (error instanceof LabError) return error;
+  // The SDK's SSO providers raise the same error class as every other provider; only their text says
+  // SSO. Matching it is the one way to send the learner to `aws sso login` rather than `aws configure`.
+  if (error instanceof Error && NO_CREDENTIALS.has(error.name) && /\bSSO\b/.test(error.message)) {
+    const profile = context.profile ?? 'default';
+    return new LabError(
+      'SsoSessionExpired',
+      `The AWS SSO session of profile ${profile} has expired, or was never started.`,
+      `Run \`aws sso login --profile ${profile}\` and rerun, or use --local to run the lab in the built-in sandbox.`,
+      'user',
+      { cause: error },
+    );
+  }
   if (error instanceof Error && NO_CREDENTIALS.has(error.name)) {
     return new LabError(
       'NoCredentials',

@@ -4,6 +4,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import { networkFailure } from './network-errors.js';
 
 // The tool pins its SDK version, so the SDK's notice about its own future Node.js support is noise
 // for a learner; it matters to us, and is tracked in the README's requirements.
@@ -18,7 +19,17 @@ export interface ClientSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** SDK attempts per call, including the first. */
   maxAttempts?: number;
+  /**
+   * Upper bound of one call, retries included (the command's --timeout): no endpoint, however silent,
+   * holds a command longer. Also the per-request timeout, so a whole function invocation fits in it.
+   */
+  timeoutMs?: number;
 }
+
+/** The default bound of one call when the caller sets none; --timeout's default. */
+export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
+/** A TCP connection to AWS opens in milliseconds; a few seconds without one means it will not. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface AwsClients {
   readonly s3: S3Client;
@@ -36,16 +47,20 @@ export interface AwsClients {
  * touches IAM does not pay for its client.
  */
 export function createClients(settings: ClientSettings): AwsClients {
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const common = {
     region: settings.region,
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     maxAttempts: settings.maxAttempts ?? 5,
+    // Without these the SDK waits forever on an endpoint that accepts a connection and never answers.
+    // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   };
   const cache = new Map<string, unknown>();
-  const lazy = <T>(name: string, make: () => T): T => {
-    if (!cache.has(name)) cache.set(name, make());
+  const lazy = <T extends BoundedClient>(name: string, make: () => T): T => {
+    if (!cache.has(name)) cache.set(name, bounded(make(), timeoutMs));
     return cache.get(name) as T;
   };
   return {
@@ -73,6 +88,36 @@ export function createClients(settings: ClientSettings): AwsClients {
       cache.clear();
     },
   };
+}
+
+interface BoundedClient {
+  send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  middlewareStack: { addRelativeTo(middleware: unknown, options: object): void };
+  destroy(): void;
+}
+
+/**
+ * Bounds every call of `client` and gives network failures one sentence each. The SDK retries a
+ * timed-out request up to maxAttempts times, each up to requestTimeout: an abort signal per call
+ * caps the whole (the SDK offers the signal only as a `send` option, hence the wrapper). The
+ * middleware sits outside the retry middleware, so it sees the last failure, once, with its host.
+ */
+function bounded<T extends BoundedClient>(client: T, timeoutMs: number): T {
+  const send = client.send.bind(client);
+  client.send = ((command: never, options?: { abortSignal?: AbortSignal }) => send(command, { abortSignal: AbortSignal.timeout(timeoutMs), ...options })) as T['send'];
+  client.middlewareStack.addRelativeTo(
+    (next: (args: { request?: { hostname?: string; port?: number } }) => Promise<unknown>) =>
+      async (args: { request?: { hostname?: string; port?: number } }) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          const host = args.request?.hostname ? `${args.request.hostname}${args.request.port ? `:${args.request.port}` : ''}` : undefined;
+          throw networkFailure(error, host, timeoutMs) ?? error;
+        }
+      },
+    { name: 'uploadLabNetworkFailure', relation: 'before', toMiddleware: 'retryMiddleware' },
+  );
+  return client;
 }
 
 /**

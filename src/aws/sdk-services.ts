@@ -7,6 +7,7 @@ import {
   GetItemCommand,
   ListTagsOfResourceCommand,
   waitUntilTableExists,
+  waitUntilTableNotExists,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -22,6 +23,7 @@ import {
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
+  UpdateAssumeRolePolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import {
@@ -45,6 +47,7 @@ import {
   GetBucketNotificationConfigurationCommand,
   GetBucketTaggingCommand,
   HeadBucketCommand,
+  ListBucketsCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
   PutBucketTaggingCommand,
@@ -54,9 +57,11 @@ import {
 } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { awsCode, hasAwsCode } from '../errors.js';
+import { awsCode, hasAwsCode, LabError } from '../errors.js';
 import type { PolicyDocument } from '../policy/types.js';
 import type { AwsClients } from './clients.js';
+import { bucketElsewhere, bucketNotListable, bucketUnknowable } from './s3-errors.js';
+import { waitTimedOut } from './wait-errors.js';
 import type { DynamoDbApi, IamApi, Item, LambdaApi, LogsApi, S3Api, Services, StsApi, Tags } from './services.js';
 
 export interface AdapterSettings {
@@ -110,6 +115,20 @@ function once<T>(make: () => T): () => T {
 
 type WaiterConfig = (client: object, timeoutMs: number) => { client: object; maxWaitTime: number; minDelay?: number; maxDelay?: number };
 
+/**
+ * Runs an SDK waiter; when it gives up (timeout, or a failure state such as a function's `Failed`),
+ * throws the `WaitTimedOut` LabError with what `lastSeen` reports now. Errors the tool already
+ * explained (a network failure) pass through.
+ */
+async function waitOrExplain(what: string, timeoutMs: number, wait: () => Promise<unknown>, lastSeen: () => Promise<string | undefined>): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    if (error instanceof LabError) throw error;
+    throw waitTimedOut(what, timeoutMs, await lastSeen().catch(() => undefined), error);
+  }
+}
+
 /** `undefined` for the listed "does not exist" codes, the SDK's error for anything else. */
 async function orMissing<T>(call: Promise<T>, ...missingCodes: string[]): Promise<T | undefined> {
   try {
@@ -133,6 +152,22 @@ const tagMap = (list: { Key?: string; Value?: string }[] | undefined): Tags =>
 const NO_SUCH_ENTITY = ['NoSuchEntity', 'NoSuchEntityException'];
 
 function s3Api(s3: S3Client): S3Api {
+  /**
+   * HeadBucket answers 403 both for another account's bucket and for your own when you may not
+   * s3:ListBucket. Your bucket list (ListBuckets, filtered by the name) tells them apart.
+   */
+  const forbiddenWhy = async (bucket: string): Promise<'forbidden'> => {
+    let listed: boolean;
+    try {
+      const answer = await s3.send(new ListBucketsCommand({ Prefix: bucket, MaxBuckets: 1000 }));
+      listed = (answer.Buckets ?? []).some((b) => b.Name === bucket);
+    } catch (error) {
+      if (hasAwsCode(error, 'AccessDenied', 'Forbidden')) throw bucketUnknowable(bucket);
+      throw error;
+    }
+    if (listed) throw bucketNotListable(bucket);
+    return 'forbidden';
+  };
   return {
     async headBucket(bucket) {
       try {
@@ -141,7 +176,11 @@ function s3Api(s3: S3Client): S3Api {
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || hasAwsCode(error, 'NotFound', 'NoSuchBucket')) return 'missing';
-        if (status === 403 || hasAwsCode(error, 'Forbidden', 'AccessDenied')) return 'forbidden';
+        // Asked of the wrong region, S3 answers 301 (400 for a request signed for the wrong region), without
+        // a body on HEAD, so the SDK can only say "UnknownError": the region is in a header.
+        const region = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers?.['x-amz-bucket-region'];
+        if ((status === 301 || status === 400) && region) throw bucketElsewhere(bucket, region, await s3.config.region());
+        if (status === 403 || hasAwsCode(error, 'Forbidden', 'AccessDenied')) return forbiddenWhy(bucket);
         throw error;
       }
     },
@@ -192,7 +231,7 @@ function s3Api(s3: S3Client): S3Api {
 }
 
 function dynamoDbApi(dynamodb: DynamoDBClient, waiter: WaiterConfig): DynamoDbApi {
-  return {
+  const api: DynamoDbApi = {
     async describeTable(name) {
       const answer = await orMissing(dynamodb.send(new DescribeTableCommand({ TableName: name })), 'ResourceNotFoundException');
       const table = answer?.Table;
@@ -222,7 +261,20 @@ function dynamoDbApi(dynamodb: DynamoDBClient, waiter: WaiterConfig): DynamoDbAp
       );
     },
     async waitForTableActive(name, timeoutMs) {
-      await waitUntilTableExists(waiter(dynamodb, timeoutMs) as Parameters<typeof waitUntilTableExists>[0], { TableName: name });
+      await waitOrExplain(
+        `table ${name} to become ACTIVE`,
+        timeoutMs,
+        () => waitUntilTableExists(waiter(dynamodb, timeoutMs) as Parameters<typeof waitUntilTableExists>[0], { TableName: name }),
+        () => api.describeTable(name).then((t) => t?.status ?? 'missing'),
+      );
+    },
+    async waitForTableGone(name, timeoutMs) {
+      await waitOrExplain(
+        `table ${name} to finish deleting`,
+        timeoutMs,
+        () => waitUntilTableNotExists(waiter(dynamodb, timeoutMs) as Parameters<typeof waitUntilTableNotExists>[0], { TableName: name }),
+        () => api.describeTable(name).then((t) => t?.status),
+      );
     },
     async tableTags(arn) {
       const answer = await orMissing(dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn })), 'ResourceNotFoundException');
@@ -239,6 +291,7 @@ function dynamoDbApi(dynamodb: DynamoDBClient, waiter: WaiterConfig): DynamoDbAp
       await dynamodb.send(new DeleteItemCommand({ TableName: table, Key: itemKey(key) }));
     },
   };
+  return api;
 }
 
 const itemKey = (key: { bucket: string; object_key: string }) => ({ bucket: { S: key.bucket }, object_key: { S: key.object_key } });
@@ -277,6 +330,9 @@ function iamApi(iam: IAMClient): IamApi {
       );
       return { arn: answer.Role?.Arn ?? '' };
     },
+    async updateTrustPolicy(name, trustPolicy) {
+      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy) }));
+    },
     async getRolePolicy(role, policyName) {
       const answer = await orMissing(iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policyName })), ...NO_SUCH_ENTITY);
       return answer && parsePolicy(answer.PolicyDocument);
@@ -291,15 +347,27 @@ function iamApi(iam: IAMClient): IamApi {
       await iam.send(new DeleteRoleCommand({ RoleName: name }));
     },
     async rolePolicies(role) {
-      const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: role }));
-      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role }));
+      // IAM pages its lists (100 by default): a role with many policies must be read to the end.
+      const names: string[] = [];
+      const attached: { PolicyName?: string; PolicyArn?: string }[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iam.send(new ListRolePoliciesCommand({ RoleName: role, Marker: marker }));
+        names.push(...(page.PolicyNames ?? []));
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      do {
+        const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker }));
+        attached.push(...(page.AttachedPolicies ?? []));
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
       const documents = await Promise.all(
-        (inline.PolicyNames ?? []).map(async (name) => {
+        names.map(async (name) => {
           const answer = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name }));
           return { name, document: parsePolicy(answer.PolicyDocument) };
         }),
       );
-      for (const policy of attached.AttachedPolicies ?? []) {
+      for (const policy of attached) {
         const meta = await iam.send(new GetPolicyCommand({ PolicyArn: policy.PolicyArn }));
         const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.PolicyArn, VersionId: meta.Policy?.DefaultVersionId }));
         documents.push({ name: policy.PolicyName ?? policy.PolicyArn ?? '', document: parsePolicy(version.PolicyVersion?.Document) });
@@ -322,7 +390,7 @@ function iamApi(iam: IAMClient): IamApi {
 }
 
 function lambdaApi(lambda: LambdaClient, waiter: WaiterConfig): LambdaApi {
-  return {
+  const api: LambdaApi = {
     async getFunction(name) {
       const answer = await orMissing(lambda.send(new GetFunctionCommand({ FunctionName: name })), 'ResourceNotFoundException');
       const config = answer?.Configuration;
@@ -370,10 +438,20 @@ function lambdaApi(lambda: LambdaClient, waiter: WaiterConfig): LambdaApi {
       );
     },
     async waitActive(name, timeoutMs) {
-      await waitUntilFunctionActiveV2(waiter(lambda, timeoutMs) as Parameters<typeof waitUntilFunctionActiveV2>[0], { FunctionName: name });
+      await waitOrExplain(
+        `function ${name} to become Active`,
+        timeoutMs,
+        () => waitUntilFunctionActiveV2(waiter(lambda, timeoutMs) as Parameters<typeof waitUntilFunctionActiveV2>[0], { FunctionName: name }),
+        () => api.getFunction(name).then((f) => f && `${f.state}`),
+      );
     },
     async waitUpdated(name, timeoutMs) {
-      await waitUntilFunctionUpdatedV2(waiter(lambda, timeoutMs) as Parameters<typeof waitUntilFunctionUpdatedV2>[0], { FunctionName: name });
+      await waitOrExplain(
+        `the update of function ${name} to finish`,
+        timeoutMs,
+        () => waitUntilFunctionUpdatedV2(waiter(lambda, timeoutMs) as Parameters<typeof waitUntilFunctionUpdatedV2>[0], { FunctionName: name }),
+        () => api.getFunction(name).then((f) => f && `${f.lastUpdateStatus}`),
+      );
     },
     async getPolicy(name) {
       const answer = await orMissing(lambda.send(new GetFunctionPolicyCommand({ FunctionName: name })), 'ResourceNotFoundException');
@@ -402,6 +480,7 @@ function lambdaApi(lambda: LambdaClient, waiter: WaiterConfig): LambdaApi {
       await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
     },
   };
+  return api;
 }
 
 function logsApi(logs: CloudWatchLogsClient): LogsApi {

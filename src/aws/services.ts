@@ -36,7 +36,10 @@ export interface DynamoDbApi {
   describeTable(name: string): Promise<TableInfo | undefined>;
   /** Composite key of two strings, on-demand capacity. Returns at once; the table is CREATING. */
   createTable(input: { name: string; hashKey: string; rangeKey: string; tags: Tags }): Promise<void>;
+  /** Throws a `WaitTimedOut` LabError (what, how long, the status seen last) once `timeoutMs` passes. */
   waitForTableActive(name: string, timeoutMs: number): Promise<void>;
+  /** A DELETING table is gone only once DynamoDB has finished deleting it; same timeout error. */
+  waitForTableGone(name: string, timeoutMs: number): Promise<void>;
   tableTags(arn: string): Promise<Tags | undefined>;
   deleteTable(name: string): Promise<void>;
   getItem(table: string, key: ItemKey): Promise<Item | undefined>;
@@ -46,7 +49,10 @@ export interface DynamoDbApi {
 export type BucketAccess = 'owned' | 'missing' | 'forbidden';
 
 export interface S3Api {
-  /** `forbidden`: the name exists but belongs to another account (or we may not see it). */
+  /**
+   * `forbidden`: the name belongs to another account. A bucket of yours in another region, or one you
+   * may not look into, throws a LabError that says so.
+   */
   headBucket(bucket: string): Promise<BucketAccess>;
   createBucket(bucket: string, region: string): Promise<void>;
   tagBucket(bucket: string, tags: Tags): Promise<void>;
@@ -70,6 +76,8 @@ export type SimulationDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 export interface IamApi {
   getRole(name: string): Promise<RoleInfo | undefined>;
   createRole(name: string, trustPolicy: PolicyDocument, tags: Tags): Promise<{ arn: string }>;
+  /** iam:UpdateAssumeRolePolicy: replaces who may assume the role. */
+  updateTrustPolicy(name: string, trustPolicy: PolicyDocument): Promise<void>;
   getRolePolicy(role: string, policyName: string): Promise<PolicyDocument | undefined>;
   putRolePolicy(role: string, policyName: string, document: PolicyDocument): Promise<void>;
   deleteRolePolicy(role: string, policyName: string): Promise<void>;
@@ -111,7 +119,7 @@ export interface LambdaApi {
   }): Promise<{ arn: string }>;
   updateCode(name: string, zip: Uint8Array): Promise<void>;
   updateConfiguration(name: string, changes: { environment?: Record<string, string>; handler?: string; runtime?: string }): Promise<void>;
-  /** SDK waiters: `State: Active`, and `LastUpdateStatus: Successful` after an update. */
+  /** SDK waiters: `State: Active`, and `LastUpdateStatus: Successful` after an update; a `WaitTimedOut` LabError after `timeoutMs`. */
   waitActive(name: string, timeoutMs: number): Promise<void>;
   waitUpdated(name: string, timeoutMs: number): Promise<void>;
   getPolicy(name: string): Promise<PolicyDocument | undefined>;

@@ -12,19 +12,20 @@ const SANDBOX_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export async function resolveRegion(options: Pick<ValidOptions, 'region' | 'profile'>, endpoint: string | undefined): Promise<string> {
   const region = options.region ?? (await defaultRegion(options.profile)) ?? (endpoint ? 'us-east-1' : undefined);
   if (!region) {
-    throw new UsageError('No AWS region is set.', 'Pass --region us-east-1 (or your region), set AWS_REGION, or set `region` in your AWS profile (`aws configure`).', 'NoRegion');
+    throw new UsageError('No AWS region is set.', 'Pass --region us-east-1 (or your region), set AWS_REGION, or set `region` in your AWS profile (`aws configure`). No AWS account? Use --local to run the whole lab offline in the built-in sandbox.', 'NoRegion');
   }
   return validateRegion(region);
 }
 
 /** The SDK's settings: an endpoint without credentials of its own gets the sandbox's stand-ins. */
-export function clientSettings(options: Pick<ValidOptions, 'profile'>, region: string, endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+export function clientSettings(options: Pick<ValidOptions, 'profile' | 'timeoutMs'>, region: string, endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): ClientSettings {
   const useSandboxCredentials = endpoint && !options.profile && !env.AWS_ACCESS_KEY_ID;
   return {
     region,
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(useSandboxCredentials ? { credentials: SANDBOX_CREDENTIALS } : {}),
+    timeoutMs: options.timeoutMs,
   };
 }
 
@@ -47,6 +48,6 @@ export async function connect(settings: ClientSettings): Promise<Connection> {
     return { clients, services, account: (await services.sts.callerIdentity()).account, pollIntervalMs };
   } catch (error) {
     clients.destroy();
-    throw toLabError(error, 'sts:GetCallerIdentity');
+    throw toLabError(error, 'sts:GetCallerIdentity', { profile: settings.profile ?? process.env.AWS_PROFILE });
   }
 }

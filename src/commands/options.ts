@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../shared/defaults.js';
 import { DEFAULT_RUNTIME, parseRuntime, type LabRuntime } from '../lab/runtimes.js';
-import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateRegion, validateTableName } from '../lab/names.js';
+import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateTableName } from '../lab/names.js';
 
 /** The options of setup, verify and teardown, as commander hands them over. */
 export interface LabOptions {
@@ -30,7 +30,10 @@ export interface ValidOptions extends Omit<LabOptions, 'timeout' | 'runtime'> {
   runtime: LabRuntime;
 }
 
-/** Every option value checked before any AWS call: a bad one is a usage error (exit 2). */
+/**
+ * Every option value checked before any AWS call: a bad one is a usage error (exit 2). The region is
+ * checked where it is resolved (connect.ts), against the SDK's region data, whether given or defaulted.
+ */
 export function validateOptions(options: LabOptions): ValidOptions {
   if (options.local && options.endpointUrl) {
     throw new UsageError('--local and --endpoint-url cannot be used together.', 'Use --local for the built-in sandbox, or --endpoint-url URL for another endpoint.', 'ConflictingOptions');
@@ -38,7 +41,6 @@ export function validateOptions(options: LabOptions): ValidOptions {
   if (options.dataDir !== undefined && !options.local) {
     throw new UsageError('--data-dir only applies to --local.', 'Add --local, or drop --data-dir.', 'ConflictingOptions');
   }
-  if (options.region !== undefined) validateRegion(options.region);
   if (options.bucket !== undefined) validateBucketName(options.bucket);
   if (options.table !== undefined) validateTableName(options.table);
   if (options.function !== undefined) validateFunctionName(options.function);

@@ -1,3 +1,4 @@
+import { LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { checkSteps, plainUpload } from '../steps/run.js';
 import { functionNameOf, incomingRule } from '../steps/trigger.js';
@@ -25,6 +26,11 @@ export function verify(options: LabOptions, io: CommandIO): Promise<number> {
 
 /** A lab built by hand names its function nowhere but in the bucket's notification rule for incoming/. */
 async function discoverFunction(ctx: Pick<LabContext, 'names' | 's3'>): Promise<string | undefined> {
-  if ((await ctx.s3.headBucket(ctx.names.bucket)) !== 'owned') return undefined;
+  // A bucket that cannot be looked into (another region, no access) is the trigger check's to report.
+  const access = await ctx.s3.headBucket(ctx.names.bucket).catch((error: unknown) => {
+    if (error instanceof LabError) return undefined;
+    throw error;
+  });
+  if (access !== 'owned') return undefined;
   return functionNameOf(incomingRule(await ctx.s3.getNotifications(ctx.names.bucket))?.LambdaFunctionArn);
 }

@@ -1,4 +1,5 @@
 import { bucketNameProblem, FUNCTION_NAME, MAX_ROLE_NAME_LENGTH, TABLE_NAME } from '../aws-rules/names.js';
+import { regionProblem } from '../aws-rules/regions.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_ENDPOINT, DEFAULT_PORT } from '../shared/defaults.js';
 
@@ -32,24 +33,11 @@ export interface LabNames {
   role: string;
 }
 
-// Commercial regions where Lambda, DynamoDB and S3 all run. A typo such as `us-east1` fails here, before
-// the SDK turns it into a DNS error. Newer regions join this list as AWS opens them.
-export const KNOWN_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-  'af-south-1',
-  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
-  'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ca-central-1', 'ca-west-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
-  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
-];
-
-export function validateRegion(region: string): string {
-  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
-    throw new UsageError(`"${region}" is not a region name.`, 'Pass a region such as --region us-east-1 or --region eu-west-1.', 'BadRegion');
-  }
-  if (!KNOWN_REGIONS.includes(region)) {
-    throw new UsageError(`"${region}" is not a region upload-lab knows.`, `Pass one of: ${KNOWN_REGIONS.join(', ')}.`, 'BadRegion');
+/** A region of the standard `aws` partition, per the AWS SDK's own region data (src/aws-rules/regions.ts). */
+export async function validateRegion(region: string): Promise<string> {
+  const problem = await regionProblem(region);
+  if (problem) {
+    throw new UsageError(`"${region}" cannot be used as the region: ${problem}.`, 'Pass a region such as --region us-east-1 or --region eu-west-1 (the AWS console\'s region menu lists them all).', 'BadRegion');
   }
   return region;
 }

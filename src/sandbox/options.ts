@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { PolicyDocument } from '../policy/types.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
 
 /** Switches that make the sandbox behave like AWS in its inconvenient ways; documented in docs/sandbox.md. */
@@ -21,7 +23,36 @@ export interface SandboxOptions {
   reorderEvents: boolean;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /**
+   * How long a role's sessions (a function's calls) keep being judged by the role's policies as they
+   * were before a PutRolePolicy/DeleteRolePolicy/AttachRolePolicy/DetachRolePolicy: IAM takes seconds
+   * to carry a change to running sessions, while its simulator sees the change at once.
+   */
+  policyPropagationMs: number;
+  /**
+   * Every delay at once, with AWS-like (shortened) durations: `REALISTIC_DELAYS`. A delay given on its
+   * own still wins, so a test can scale one down.
+   */
+  realistic: boolean;
+  /**
+   * The learner's identity policy. Absent: the learner (any ordinary access key) is the account's
+   * admin. Present: the learner's calls are held to it, as IAM would hold a restricted IAM user's, so
+   * a missing permission can be reproduced offline.
+   */
+  learnerPolicy: PolicyDocument | undefined;
 }
+
+/**
+ * The delays `realistic` turns on: AWS's orders of magnitude (a table takes seconds to create or
+ * delete, a new role ~10 s to become assumable, a new policy seconds to reach sessions), shortened to a
+ * few seconds so a lab still builds in well under a minute.
+ */
+export const REALISTIC_DELAYS = {
+  tableDelayMs: 2000,
+  rolePropagationMs: 3000,
+  functionUpdateMs: 1000,
+  policyPropagationMs: 2000,
+} as const satisfies Partial<SandboxOptions>;
 
 export function defaultSandboxOptions(dataDir: string): SandboxOptions {
   return {
@@ -35,7 +66,15 @@ export function defaultSandboxOptions(dataDir: string): SandboxOptions {
     duplicateEvents: false,
     reorderEvents: false,
     maxBodyBytes: 64 * 1024 * 1024,
+    policyPropagationMs: 0,
+    realistic: false,
+    learnerPolicy: undefined,
   };
+}
+
+/** The options a sandbox runs with: defaults, then the realistic delays when asked, then what was given. */
+export function resolveSandboxOptions(overrides: Partial<SandboxOptions> & { dataDir: string }): SandboxOptions {
+  return { ...defaultSandboxOptions(overrides.dataDir), ...(overrides.realistic ? REALISTIC_DELAYS : {}), ...overrides };
 }
 
 /**
@@ -50,6 +89,9 @@ export const OPTION_ENV: Record<string, keyof SandboxOptions> = {
   UPLOAD_LAB_SANDBOX_DUPLICATE_EVENTS: 'duplicateEvents',
   UPLOAD_LAB_SANDBOX_REORDER_EVENTS: 'reorderEvents',
   UPLOAD_LAB_SANDBOX_MAX_BODY_BYTES: 'maxBodyBytes',
+  UPLOAD_LAB_SANDBOX_POLICY_PROPAGATION_MS: 'policyPropagationMs',
+  UPLOAD_LAB_SANDBOX_REALISTIC: 'realistic',
+  UPLOAD_LAB_SANDBOX_LEARNER_POLICY: 'learnerPolicy',
 };
 
 export class InvalidSandboxOptionError extends Error {
@@ -64,7 +106,9 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Par
   for (const [name, key] of Object.entries(OPTION_ENV)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    if (key === 'duplicateEvents' || key === 'reorderEvents') {
+    if (key === 'learnerPolicy') {
+      options[key] = readLearnerPolicy(name, raw);
+    } else if (key === 'duplicateEvents' || key === 'reorderEvents' || key === 'realistic') {
       if (!['1', 'true', '0', 'false'].includes(raw)) throw new InvalidSandboxOptionError(`${name} must be true or false, not "${raw}".`);
       options[key] = raw === '1' || raw === 'true';
     } else if (key === 'asyncRetryDelaysMs') {
@@ -80,4 +124,26 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Par
     }
   }
   return options as Partial<SandboxOptions>;
+}
+
+/** A policy document, inline (`{"Version": …}`) or as the path of a JSON file. */
+function readLearnerPolicy(name: string, raw: string): PolicyDocument {
+  let text = raw;
+  if (!raw.trimStart().startsWith('{')) {
+    try {
+      text = readFileSync(raw, 'utf8');
+    } catch (error) {
+      throw new InvalidSandboxOptionError(`${name} must be a policy document or the path of one; cannot read "${raw}" (${(error as NodeJS.ErrnoException).code}).`);
+    }
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new InvalidSandboxOptionError(`${name} is not JSON: give an IAM policy document, e.g. the one \`upload-lab policy\` prints.`);
+  }
+  if (!document || typeof document !== 'object' || !('Statement' in document)) {
+    throw new InvalidSandboxOptionError(`${name} must be an IAM policy document with a Statement.`);
+  }
+  return document as PolicyDocument;
 }

@@ -6,7 +6,7 @@ import { header, type SandboxRequest, type SandboxResponse } from './http.js';
 import { DYNAMODB_BODY_BYTES, jsonTooDeep, LOGS_BODY_BYTES, MAX_JSON_DEPTH, QUERY_BODY_BYTES } from './limits.js';
 import { jsonError } from './protocols/json.js';
 import { restJsonError } from './protocols/rest-json.js';
-import { isKnownRegion } from './regions.js';
+import { isKnownRegion } from '../aws-rules/regions.js';
 import { CODE_DOWNLOAD_PREFIX } from './services/lambda/names.js';
 import type { BodyLimit, Service, World } from './world.js';
 

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { healthAnswer, HEALTH_PATH } from './health.js';
+import { LEARNER_ARN } from './enforce.js';
 import { lockDataDir } from './persist.js';
-import { defaultSandboxOptions, type SandboxOptions } from './options.js';
+import { resolveSandboxOptions, type SandboxOptions } from './options.js';
 import { Router } from './router.js';
 import { RoleSessions } from './sessions.js';
 import { Engines } from './engines.js';
@@ -18,7 +19,7 @@ export interface Sandbox {
 
 /** Starts every service on one port. Throws DataDirLockedError when another process holds the data dir. */
 export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDir: string }): Promise<Sandbox> {
-  const options: SandboxOptions = { ...defaultSandboxOptions(overrides.dataDir), ...overrides };
+  const options: SandboxOptions = resolveSandboxOptions(overrides);
   const lock = lockDataDir(options.dataDir);
   // Services reach each other through the world at call time; each is built on its first request
   // (engines.ts), so a sandbox nobody calls holds none of their code.
@@ -26,7 +27,7 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
   const world: World = {
     options,
     endpoint: '',
-    sessions: new RoleSessions(),
+    sessions: new RoleSessions(options.learnerPolicy ? LEARNER_ARN : undefined),
     get iam() {
       return engines.api('iam');
     },

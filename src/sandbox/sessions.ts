@@ -29,6 +29,9 @@ const invalidToken = new Map<string, [string, number, string]>([
 export class RoleSessions {
   private readonly byKey = new Map<string, RoleCaller & { roleArn: string }>();
 
+  /** `learnerArn`: who an ordinary key is; the account root unless a learner policy restricts the learner. */
+  constructor(private readonly learnerArn = accountRootArn(ACCOUNT_ID)) {}
+
   issue(role: { name: string; roleId: string; arn: string }, sessionName: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
     const accessKeyId = 'ASIA' + randomBytes(8).toString('hex').toUpperCase();
     this.byKey.set(accessKeyId, {
@@ -64,6 +67,6 @@ export class RoleSessions {
       const [code, status, message] = invalidToken.get(service) ?? ['InvalidClientTokenId', 403, 'The security token included in the request is invalid'];
       throw new AwsError(code, message, status);
     }
-    return { kind: 'user', arn: accountRootArn(ACCOUNT_ID) };
+    return { kind: 'user', arn: this.learnerArn };
   }
 }

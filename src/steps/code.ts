@@ -1,9 +1,55 @@
 import type { LabContext } from '../lab/context.js';
 import { missingFields, probeKey, s3PutEvent } from '../lab/probe.js';
-import { updateFunction, whenSettled } from './function.js';
+import type { InvokeResult } from '../aws/services.js';
+import { retryTransient } from '../lab/retry.js';
+import { invokeWhenReady, updateFunction, whenSettled } from './function.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'lambda' | 'dynamodb' | 'clock' | 'timeoutMs' | 'handlerZip'>;
+type Ctx = Pick<LabContext, 'names' | 'lambda' | 'dynamodb' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'handlerZip'>;
+
+/** The probe's invocation failed with AccessDenied inside the function: maybe IAM has not yet propagated the role's new policy. */
+class DeniedInsideFunction extends Error {
+  constructor(readonly result: InvokeResult) {
+    super('AccessDenied inside the function');
+  }
+}
+
+/**
+ * Whether a failed invocation's payload is an AccessDenied from AWS inside the handler. Node's SDK
+ * names the error (`errorType`); boto3 raises ClientError and only its message carries the code, so
+ * the message is read here, the one place the tool reads an error's text: it is the function's.
+ */
+function deniedInside(result: InvokeResult): boolean {
+  if (!result.functionError) return false;
+  try {
+    const error = JSON.parse(result.payload) as { errorType?: string; errorMessage?: string };
+    return /^AccessDenied(Exception)?$/.test(error.errorType ?? '') || /\(AccessDenied(Exception)?\)/.test(error.errorMessage ?? '');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Invokes the probe; while it fails with AccessDenied inside the function, tries again with backoff up
+ * to the timeout. IAM takes seconds to carry a new or changed policy to the role's sessions, so the
+ * first invocation right after setup can be denied what the policy allows (the permissions check,
+ * which asks IAM's simulator, already passed). The last result is returned either way.
+ */
+async function invokeProbe(ctx: Ctx, payload: string): Promise<{ result: InvokeResult; waitedForPolicy: boolean }> {
+  const pace = Math.min(1000, ctx.pollIntervalMs * 4);
+  let waitedForPolicy = false;
+  try {
+    const result = await retryTransient(ctx.clock, { initialDelayMs: pace, maxDelayMs: pace * 8, timeoutMs: ctx.timeoutMs }, (e) => e instanceof DeniedInsideFunction && (waitedForPolicy = true), async () => {
+      const result = await invokeWhenReady(ctx, ctx.names.function, payload);
+      if (deniedInside(result)) throw new DeniedInsideFunction(result);
+      return result;
+    });
+    return { result, waitedForPolicy };
+  } catch (error) {
+    if (error instanceof DeniedInsideFunction) return { result: error.result, waitedForPolicy };
+    throw error;
+  }
+}
 
 /**
  * The probe: invoke the function with a synthetic S3 event for a key of its own, find the item it
@@ -16,8 +62,11 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   await whenSettled(ctx, fn);
   const key = probeKey();
   const event = s3PutEvent({ bucket: names.bucket, key, region: names.region, now: ctx.clock.now() });
-  const result = await ctx.lambda.invoke(names.function, JSON.stringify(event));
-  if (result.functionError) return { ok: false, detail: `the function failed on a test upload event: ${describeFailure(result.payload)}` };
+  const { result, waitedForPolicy } = await invokeProbe(ctx, JSON.stringify(event));
+  if (result.functionError) {
+    const stillDenied = waitedForPolicy ? ` (still denied after ${Math.round(ctx.timeoutMs / 1000)} s: not IAM propagation, so look for a permissions boundary, an SCP or a policy on the table that denies it)` : '';
+    return { ok: false, detail: `the function failed on a test upload event: ${describeFailure(result.payload)}${stillDenied}` };
+  }
   const item = await ctx.dynamodb.getItem(names.table, { bucket: names.bucket, object_key: key });
   if (!item) return { ok: false, detail: `the function ran on a test event for ${names.bucket}/${key}, but wrote no item to ${names.table}` };
   await ctx.dynamodb.deleteItem(names.table, { bucket: names.bucket, object_key: key });

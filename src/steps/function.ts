@@ -1,4 +1,4 @@
-import type { FunctionInfo } from '../aws/services.js';
+import type { FunctionInfo, InvokeResult } from '../aws/services.js';
 import { hasAwsCode, LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { LAB_TAG } from '../lab/names.js';
@@ -12,10 +12,28 @@ import { createRecorded } from './ownership.js';
 
 type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'clock' | 'timeoutMs' | 'handlerZip'>;
 
-/** A function whose last update is still running answers every other update with ResourceConflictException. */
+/**
+ * A function whose last update is still running answers every other update with
+ * ResourceConflictException. An `Inactive` function (idle for weeks) is not waited for here: nothing
+ * changes until something calls it, which turns it `Pending` (see `invokeWhenReady`).
+ */
 export async function whenSettled(ctx: Pick<LabContext, 'lambda' | 'timeoutMs'>, fn: FunctionInfo): Promise<void> {
   if (fn.state === 'Pending') await ctx.lambda.waitActive(fn.arn, ctx.timeoutMs);
   if (fn.lastUpdateStatus === 'InProgress') await ctx.lambda.waitUpdated(fn.arn, ctx.timeoutMs);
+}
+
+/**
+ * Invoke, waiting out the states in which Lambda refuses invocations with ResourceConflictException:
+ * `Pending` (just created, or just woken), and `Inactive`, where the refused call itself wakes the
+ * function into `Pending`. Bounded by the timeout like every wait.
+ */
+export async function invokeWhenReady(ctx: Pick<LabContext, 'lambda' | 'clock' | 'timeoutMs' | 'pollIntervalMs'>, name: string, payload: string): Promise<InvokeResult> {
+  const pace = Math.min(1000, ctx.pollIntervalMs * 4);
+  return retryTransient(ctx.clock, { initialDelayMs: pace, maxDelayMs: pace * 8, timeoutMs: ctx.timeoutMs }, (e) => hasAwsCode(e, 'ResourceConflictException'), async () => {
+    const fn = await ctx.lambda.getFunction(name);
+    if (fn) await whenSettled(ctx, fn);
+    return ctx.lambda.invoke(name, payload);
+  });
 }
 
 /** Runs an update of the function, waiting out a concurrent update (ResourceConflictException), then waits for it to finish. */

@@ -1,8 +1,10 @@
-import { hasAwsCode } from '../errors.js';
+import type { RoleInfo } from '../aws/services.js';
+import { awsCode, hasAwsCode, LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { functionLogGroup, logGroupArn, logGroupResource, logStreamArn, tableArn } from '../aws-rules/arns.js';
 import { LAB_TAG, ROLE_POLICY_NAME, type LabNames } from '../lab/names.js';
 import { overBroadGrants } from '../policy/breadth.js';
+import { trustsLambda } from '../policy/trust.js';
 import { evaluatePolicies, type EvaluationRequest } from '../policy/evaluate.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { createRecorded, removeIfOurs } from './ownership.js';
@@ -52,6 +54,25 @@ export function requiredGrants(names: Pick<LabNames, 'region' | 'account' | 'tab
 
 const ACCESS_DENIED = ['AccessDenied', 'AccessDeniedException'];
 
+/**
+ * A role of the lab's name that Lambda may not assume would make CreateFunction fail "cannot be assumed
+ * by Lambda" for the whole timeout, exactly like a role still propagating. Decide at once: the lab's
+ * own role (tagged) is repaired; anyone else's is reported with the command that fixes it.
+ */
+async function ensureLambdaTrust(ctx: Ctx, role: string, found: RoleInfo): Promise<Change[]> {
+  if (trustsLambda(found.trustPolicy)) return [];
+  if (found.tags && LAB_TAG in found.tags) {
+    await ctx.iam.updateTrustPolicy(role, LAMBDA_TRUST_POLICY);
+    return [{ action: 'change', resource: `trust policy of role ${role}`, reason: 'it did not let lambda.amazonaws.com assume the role' }];
+  }
+  throw new LabError(
+    'RoleNotTrustedByLambda',
+    `Role ${role} exists, but its trust policy does not let Lambda assume it (no Allow of sts:AssumeRole to lambda.amazonaws.com), so no function can run with it.`,
+    `Let Lambda assume it: aws iam update-assume-role-policy --role-name ${role} --policy-document '${JSON.stringify(LAMBDA_TRUST_POLICY)}' — or pass --function <another name>, so the lab creates a role of its own.`,
+    'aws',
+  );
+}
+
 /** `arn:aws:iam::123:role/path/name` → `name`. */
 export const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
@@ -77,10 +98,12 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   try {
     decisions = await ctx.iam.simulate(roleArn, grants);
   } catch (error) {
-    // Learners often may read policies but not simulate them: evaluate the fetched documents here.
-    if (!hasAwsCode(error, ...ACCESS_DENIED) || !documents) throw error;
+    // Learners often may read policies but not simulate them, and the simulator can fail for reasons of
+    // its own: whatever the failure, evaluate the fetched documents here, and say so.
+    if (!documents) throw error;
     decisions = grants.map((grant) => evaluatePolicies(documents!.map((d) => d.document), grant).decision);
-    how = 'local policy evaluation (you may not call iam:SimulatePrincipalPolicy)';
+    const why = hasAwsCode(error, ...ACCESS_DENIED) ? 'you may not call iam:SimulatePrincipalPolicy' : `iam:SimulatePrincipalPolicy failed: ${awsCode(error) ?? (error as Error).message}`;
+    how = `local policy evaluation, since ${why}`;
   }
   const denied = grants.flatMap((g, i) => (decisions[i] === 'allowed' ? [] : [`${g.action} on ${g.resource}${decisions[i] === 'explicitDeny' ? ' (explicitly denied)' : ''}`]));
   if (denied.length > 0) return { ok: false, detail: `role ${role} is not allowed ${denied.join('; ')}` };
@@ -128,8 +151,9 @@ const samePolicy = (a: PolicyDocument, b: PolicyDocument) => JSON.stringify(a) =
 async function apply(ctx: Ctx): Promise<Change[]> {
   const role = await targetRole(ctx);
   const changes: Change[] = [];
-  if (await ctx.iam.getRole(role)) {
-    changes.push({ action: 'reuse', resource: `role ${role}` });
+  const found = await ctx.iam.getRole(role);
+  if (found) {
+    changes.push({ action: 'reuse', resource: `role ${role}` }, ...(await ensureLambdaTrust(ctx, role, found)));
   } else {
     await createRecorded(ctx.state, 'role', role, () => ctx.iam.createRole(role, LAMBDA_TRUST_POLICY, { [LAB_TAG]: 'true' }));
     changes.push({ action: 'create', resource: `role ${role}`, reason: 'trusted by lambda.amazonaws.com' });

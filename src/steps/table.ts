@@ -36,12 +36,19 @@ async function plan(ctx: Ctx): Promise<Change[]> {
   const table = await ctx.dynamodb.describeTable(ctx.names.table);
   const resource = `table ${ctx.names.table}`;
   if (!table) return [{ action: 'create', resource, reason: `key ${describeKeys()}, on-demand capacity` }];
+  if (table.status === 'DELETING') return [{ action: 'create', resource, reason: `once the table of that name has finished deleting; key ${describeKeys()}` }];
   return [{ action: 'reuse', resource }];
 }
 
 async function apply(ctx: Ctx): Promise<Change[]> {
   const resource = `table ${ctx.names.table}`;
-  const existing = await ctx.dynamodb.describeTable(ctx.names.table);
+  let existing = await ctx.dynamodb.describeTable(ctx.names.table);
+  // A teardown moments ago: DynamoDB takes seconds to delete a table, and refuses to create one of the
+  // same name meanwhile (ResourceInUseException). Wait it out, then create.
+  if (existing?.status === 'DELETING') {
+    await ctx.dynamodb.waitForTableGone(ctx.names.table, ctx.timeoutMs);
+    existing = undefined;
+  }
   if (existing) {
     const problem = keySchemaProblem(existing);
     // A table's key schema cannot change: the learner must choose (delete it, or use another name).

@@ -92,8 +92,23 @@ describe('s3: buckets', () => {
     assert.equal(location.LocationConstraint, 'us-west-1');
     const east = await t.clients.s3.send(new GetBucketLocationCommand({ Bucket: 'bkt-east' }));
     assert.equal(east.LocationConstraint, undefined, 'us-east-1 answers an empty LocationConstraint');
-    const head = await t.clients.s3.send(new HeadBucketCommand({ Bucket: 'bkt-west' }));
+    const head = await west.send(new HeadBucketCommand({ Bucket: 'bkt-west' }));
     assert.equal(head.BucketRegion, 'us-west-1');
+  });
+
+  it("answers a bucket asked of another region's endpoint with 301 and the bucket's region, as S3 does", async () => {
+    await t.clientsIn('eu-west-1').s3.send(new CreateBucketCommand({ Bucket: 'bkt-ireland', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    const head = await rawRequest(t.endpoint, { service: 's3', region: 'us-east-1', method: 'HEAD', path: '/bkt-ireland' });
+    assert.equal(head.status, 301);
+    assert.equal(head.headers.get('x-amz-bucket-region'), 'eu-west-1');
+    assert.equal(head.text, '', 'a HEAD answer has no body');
+    const list = await rawRequest(t.endpoint, { service: 's3', region: 'us-east-1', method: 'GET', path: '/bkt-ireland' });
+    assert.equal(list.status, 301);
+    assert.equal(list.headers.get('x-amz-bucket-region'), 'eu-west-1');
+    assert.match(list.text, /<Code>PermanentRedirect<\/Code>.*<Endpoint>bkt-ireland\.s3\.eu-west-1\.amazonaws\.com<\/Endpoint><Bucket>bkt-ireland<\/Bucket>/);
+    // GetBucketLocation answers from any region: it is how a client finds where to go.
+    const location = await t.clients.s3.send(new GetBucketLocationCommand({ Bucket: 'bkt-ireland' }));
+    assert.equal(location.LocationConstraint, 'eu-west-1');
   });
 
   it('validates bucket names', async () => {

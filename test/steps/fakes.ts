@@ -35,7 +35,7 @@ export function fakeClock(): Clock & { slept: number[] } {
 
 export interface FakeWorld {
   tables: Map<string, { keys: [string, string]; status: string; tags: Tags; items: Map<string, Item> }>;
-  roles: Map<string, { tags: Tags; policies: Map<string, PolicyDocument> }>;
+  roles: Map<string, { tags: Tags; policies: Map<string, PolicyDocument>; trust?: PolicyDocument }>;
   functions: Map<string, FunctionInfo & { policy?: PolicyDocument }>;
   buckets: Map<string, { tags: Tags; notifications: NotificationConfiguration; objects: Map<string, string> }>;
   logs: Map<string, string[]>;
@@ -87,6 +87,10 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
         call('dynamodb.waitForTableActive');
         world.tables.get(name)!.status = 'ACTIVE';
       },
+      async waitForTableGone(name) {
+        call('dynamodb.waitForTableGone');
+        world.tables.delete(name);
+      },
       async tableTags(arn) {
         return world.tables.get(arn.split('/')[1]!)?.tags;
       },
@@ -107,12 +111,16 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
       async getRole(name) {
         call('iam.getRole');
         const r = world.roles.get(name);
-        return r && { arn: `arn:aws:iam::000000000000:role/${name}`, trustPolicy: { Statement: [] }, tags: r.tags };
+        return r && { arn: `arn:aws:iam::000000000000:role/${name}`, trustPolicy: r.trust ?? { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, tags: r.tags };
       },
-      async createRole(name, _trust, tags) {
+      async createRole(name, trust, tags) {
         call('iam.createRole');
-        world.roles.set(name, { tags, policies: new Map() });
+        world.roles.set(name, { tags, policies: new Map(), trust });
         return { arn: `arn:aws:iam::000000000000:role/${name}` };
+      },
+      async updateTrustPolicy(name, trust) {
+        call('iam.updateTrustPolicy');
+        world.roles.get(name)!.trust = trust;
       },
       async getRolePolicy(role, policy) {
         call('iam.getRolePolicy');

@@ -6,7 +6,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { AwsError } from '../aws-error.js';
-import { authorize } from '../enforce.js';
+import { authorize, isRestricted } from '../enforce.js';
 import { ACCOUNT_ID, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Service, World } from '../world.js';
 import { startDynalite, type Dynalite } from './dynamodb/dynalite-store.js';
@@ -43,10 +43,12 @@ export function createDynamoDbService(world: World): Service {
       // A table's ARN stands for its name everywhere: dynalite (and authorisation) see the name.
       const request = parsed && withTableNames(parsed);
       const req = request ? { ...received, body: Buffer.from(JSON.stringify(request)) } : received;
-      if (req.caller.kind === 'role') {
+      if (isRestricted(world, req.caller)) {
         const tables = tablesOf(request);
         const resources = tables.length ? tables.map((t) => tableArn(req.region, ACCOUNT_ID, t)) : ['*'];
         for (const resource of resources) authorize(world, req, `dynamodb:${operation}`, resource);
+        // Tags given to CreateTable are a second action, as on AWS.
+        if (operation === 'CreateTable' && Array.isArray(request?.Tags) && request.Tags.length > 0) authorize(world, req, 'dynamodb:TagResource', resources[0]!);
       }
       if (request) checkRequest(operation, request);
       return stores.use(req.region, async ({ server, store }) => {

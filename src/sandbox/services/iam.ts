@@ -24,8 +24,31 @@ const operations: Record<string, Operation> = {
  * simulator. Global (one state for every region), kept in `<dataDir>/iam.json`. Behaviour and the
  * differences from AWS: docs/sandbox/iam.md.
  */
+/** The operations that change what a role's sessions may do. */
+const POLICY_CHANGES = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy']);
+
 export function createIamService(world: World): { service: Service; api: IamApi } {
   const store = new IamStore(world.options.dataDir);
+  /**
+   * policyPropagationMs: a role's sessions see its policies as they were before a change until the
+   * window closes; a change within a window extends it and keeps the older view. In memory only: a
+   * restarted sandbox has no change in flight. The simulator and Get* calls see the change at once.
+   */
+  const propagating = new Map<string, { until: number; documents: PolicyDocument[] }>();
+  const currentPolicies = (roleName: string): PolicyDocument[] => {
+    const role = store.findRole(roleName);
+    if (!role) return [];
+    const attached = role.attached.flatMap((arn) => store.findPolicy(arn)?.document ?? []);
+    return [...Object.values(role.inline), ...attached].map((text) => JSON.parse(text) as PolicyDocument);
+  };
+  const beforeChange = (action: string, roleName: string | null) => {
+    const window = world.options.policyPropagationMs;
+    if (!window || !roleName || !POLICY_CHANGES.has(action)) return;
+    const key = roleName.toLowerCase();
+    const open = propagating.get(key);
+    const documents = open && open.until > Date.now() ? open.documents : currentPolicies(roleName);
+    propagating.set(key, { until: Date.now() + window, documents });
+  };
 
   const service: Service = {
     async handle(req: SandboxRequest) {
@@ -35,6 +58,9 @@ export function createIamService(world: World): { service: Service; api: IamApi 
       if (!operation) throw new AwsError('InvalidAction', `Could not find operation ${action || '(none)'} for version 2010-05-08`, 400);
       const call = { params, store };
       authorize(world, req, `iam:${action}`, operation.resource(call));
+      // Tags given to CreateRole are a second action, as on AWS.
+      if (action === 'CreateRole' && params.has('Tags.member.1.Key')) authorize(world, req, 'iam:TagRole', operation.resource(call));
+      beforeChange(action, params.get('RoleName'));
       return queryResponse(action, IAM_NAMESPACE, operation.run(call), req.requestId);
     },
     flush: () => store.flush(),
@@ -47,10 +73,9 @@ export function createIamService(world: World): { service: Service; api: IamApi 
       return { name: role.name, roleId: role.roleId, arn: role.arn, createdAt: role.createdAt, trustPolicy: JSON.parse(role.trustPolicy) as PolicyDocument };
     },
     rolePolicies(roleName: string): PolicyDocument[] {
-      const role = store.findRole(roleName);
-      if (!role) return [];
-      const attached = role.attached.flatMap((arn) => store.findPolicy(arn)?.document ?? []);
-      return [...Object.values(role.inline), ...attached].map((text) => JSON.parse(text) as PolicyDocument);
+      const open = propagating.get(roleName.toLowerCase());
+      if (open && open.until > Date.now()) return open.documents;
+      return currentPolicies(roleName);
     },
   };
 

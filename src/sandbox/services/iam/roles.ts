@@ -61,6 +61,16 @@ export const roleOperations: Record<string, Operation> = {
     },
   },
 
+  UpdateAssumeRolePolicy: {
+    resource: roleResource,
+    run(call) {
+      const role = requireRole(call);
+      role.trustPolicy = requireDocument(call.params, 'PolicyDocument', 'trust');
+      call.store.changed();
+      return undefined;
+    },
+  },
+
   TagRole: {
     resource: roleResource,
     run(call) {

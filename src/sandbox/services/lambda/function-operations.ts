@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { authorize } from '../../enforce.js';
+import { authorize, mayCall } from '../../enforce.js';
 import { restJsonResponse } from '../../protocols/rest-json.js';
 import { assertUnzippable, runtimeDir } from './code.js';
 import { assertNotBusy, assertRevision, conflict, hexOfSha } from './functions.js';
@@ -43,6 +43,9 @@ function createFunction({ req, world, store, invoker }: LambdaCall) {
   const name = parseFunctionRef(rawName!, null).name;
   // The table authorises CreateFunction against `*`; the name is known only now.
   authorize(world, req, 'lambda:CreateFunction', functionArn(req.region, name));
+  // As on AWS: handing the function a role needs iam:PassRole on it, and tags need lambda:TagResource.
+  authorize(world, req, 'iam:PassRole', role!);
+  if (tags && Object.keys(tags).length) authorize(world, req, 'lambda:TagResource', functionArn(req.region, name));
   if (store.get(req.region, name)) throw conflict(`Function already exist: ${name}`);
   checkRoleAssumable(world, role!);
   const code = store.saveCode(zip);
@@ -87,7 +90,8 @@ function getFunction(call: LambdaCall) {
   return restJsonResponse({
     Configuration: configOf(record),
     Code: { RepositoryType: 'S3', Location: `${call.world.endpoint}${CODE_DOWNLOAD_PREFIX}${hex}.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(scope)}` },
-    ...(Object.keys(record.tags).length ? { Tags: { ...record.tags } } : {}),
+    // Lambda leaves Tags out, silently, for a caller without lambda:ListTags.
+    ...(Object.keys(record.tags).length && mayCall(call.world, call.req.caller, 'lambda:ListTags', functionArn(record.region, record.name)) ? { Tags: { ...record.tags } } : {}),
   });
 }
 

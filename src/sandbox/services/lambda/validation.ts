@@ -1,4 +1,4 @@
-import type { PolicyStatement } from '../../../policy/types.js';
+import { trustsLambda } from '../../../policy/trust.js';
 import { AwsError } from '../../aws-error.js';
 import type { World } from '../../world.js';
 import { constraint, validationError } from './names.js';
@@ -95,19 +95,8 @@ export function readEnvironment(value: unknown): Record<string, string> | undefi
 export function checkRoleAssumable(world: World, roleArn: string): void {
   const role = world.iam.roleByArn(roleArn);
   const young = role !== undefined && Date.now() - role.createdAt < world.options.rolePropagationMs;
-  if (!role || young || !trustsLambda(role.trustPolicy.Statement)) {
+  if (!role || young || !trustsLambda(role.trustPolicy)) {
     throw invalidParameter('The role defined for the function cannot be assumed by Lambda.');
   }
 }
 
-function trustsLambda(statements: PolicyStatement | PolicyStatement[]): boolean {
-  return [statements].flat().some((s) => {
-    if (s.Effect !== 'Allow' || !s.Principal) return false;
-    const services = s.Principal === '*' ? ['*'] : [s.Principal.Service ?? []].flat();
-    const actions = [s.Action ?? []].flat();
-    return (
-      services.some((p) => p === '*' || p === 'lambda.amazonaws.com') &&
-      actions.some((a) => a === '*' || a.toLowerCase() === 'sts:*' || a.toLowerCase() === 'sts:assumerole')
-    );
-  });
-}
