@@ -77,6 +77,32 @@ describe('lambda API', () => {
     assert.deepEqual(answerKeys(config), answerKeys(referenceCase('lambda', 'lambda.get_function_configuration.response').response));
   });
 
+  // TracingConfig.Mode is Active | PassThrough; EphemeralStorage.Size is 512-10240 MB
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_TracingConfig.html, https://docs.aws.amazon.com/lambda/latest/api/API_EphemeralStorage.html).
+  it('keeps TracingConfig and EphemeralStorage, reads them back, and refuses values outside Lambda\'s limits', async () => {
+    const created = await createActiveFunction(t.clients, { name: 'api-tracing', role, files: ECHO, TracingConfig: { Mode: 'Active' }, EphemeralStorage: { Size: 2048 } });
+    assert.deepEqual(created.TracingConfig, { Mode: 'Active' });
+    assert.deepEqual(created.EphemeralStorage, { Size: 2048 });
+    const updated = await t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-tracing', TracingConfig: { Mode: 'PassThrough' }, EphemeralStorage: { Size: 10240 } }));
+    assert.deepEqual(updated.TracingConfig, { Mode: 'PassThrough' });
+    assert.deepEqual(updated.EphemeralStorage, { Size: 10240 });
+    await waitUntilFunctionUpdatedV2({ client: t.clients.lambda, maxWaitTime: 30 }, { FunctionName: 'api-tracing' });
+    const config = await t.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'api-tracing' }));
+    assert.deepEqual(config.EphemeralStorage, { Size: 10240 });
+    assert.deepEqual(config.TracingConfig, { Mode: 'PassThrough' });
+
+    const refused = (await rejection(
+      t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-tracing', TracingConfig: { Mode: 'Sometimes' as 'Active' }, EphemeralStorage: { Size: 511 } })),
+    )) as { name: string; message: string };
+    assert.equal(refused.name, 'ValidationException');
+    assert.equal(
+      refused.message,
+      "2 validation errors detected: Value 'Sometimes' at 'tracingConfig.mode' failed to satisfy constraint: Member must satisfy enum value set: [Active, PassThrough]; Value '511' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512",
+    );
+    const tooBig = (await rejection(t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-tracing', EphemeralStorage: { Size: 10241 } })))) as { message: string };
+    assert.equal(tooBig.message, "1 validation error detected: Value '10241' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240");
+  });
+
   it('accepts a name, a partial ARN, a full ARN and a :$LATEST qualifier', async () => {
     const arn = 'arn:aws:lambda:us-east-1:000000000000:function:api-env';
     for (const name of ['api-env', '000000000000:function:api-env', arn, 'api-env:$LATEST', `${arn}:$LATEST`]) {
@@ -322,7 +348,7 @@ describe('lambda API', () => {
       }
       marker = page.NextMarker;
     } while (marker);
-    assert.deepEqual(names, ['api-create', 'api-env', 'api-policy', 'api-tags']);
+    assert.deepEqual(names, ['api-create', 'api-env', 'api-policy', 'api-tags', 'api-tracing']);
     const other = await t.clientsIn('eu-west-1').lambda.send(new ListFunctionsCommand({}));
     assert.deepEqual(other.Functions, []);
   });

@@ -29,7 +29,7 @@ function createFunction({ req, world, store, invoker }: LambdaCall) {
   check.require('Role', 'role');
   check.require('Code', 'code');
   const rawName = check.string('FunctionName', 'functionName');
-  const { role, runtime, handler, description, timeout, memorySize } = readConfigurationFields(check);
+  const { role, runtime, handler, description, timeout, memorySize, tracingMode, ephemeralStorageSize } = readConfigurationFields(check);
   const tags = check.stringMap('Tags');
   const nameProblem = rawName === undefined ? undefined : functionNameProblem(rawName, 'functionName', true);
   check.done();
@@ -58,6 +58,8 @@ function createFunction({ req, world, store, invoker }: LambdaCall) {
     description: description ?? '',
     timeout: timeout ?? 3,
     memorySize: memorySize ?? 128,
+    tracingMode: tracingMode ?? 'PassThrough',
+    ephemeralStorageSize: ephemeralStorageSize ?? 512,
     architectures,
     ...(environment ? { environment } : {}),
     codeSha256: code.sha256,
@@ -109,7 +111,7 @@ function updateConfiguration(call: LambdaCall) {
   const record = existingFunction(call);
   const body = jsonBody(call.req);
   const check = new FieldCheck(body);
-  const { role, runtime, handler, description, timeout, memorySize } = readConfigurationFields(check);
+  const { role, runtime, handler, description, timeout, memorySize, tracingMode, ephemeralStorageSize } = readConfigurationFields(check);
   check.done();
   checkRuntime(runtime);
   const environment = readEnvironment(body.Environment);
@@ -123,6 +125,8 @@ function updateConfiguration(call: LambdaCall) {
     if (description !== undefined) r.description = description;
     if (timeout !== undefined) r.timeout = timeout;
     if (memorySize !== undefined) r.memorySize = memorySize;
+    if (tracingMode !== undefined) r.tracingMode = tracingMode;
+    if (ephemeralStorageSize !== undefined) r.ephemeralStorageSize = ephemeralStorageSize;
     if (environment !== undefined) r.environment = environment;
   });
   call.invoker.retire(record, record.deployment);
@@ -151,9 +155,17 @@ function updateCode(call: LambdaCall) {
   return restJsonResponse(configOf(record));
 }
 
-/** The configuration fields CreateFunction and UpdateFunctionConfiguration share, with Lambda's limits. */
+/**
+ * The configuration fields CreateFunction and UpdateFunctionConfiguration share, with Lambda's limits
+ * (TracingConfig.Mode Active | PassThrough, EphemeralStorage.Size 512-10240 MB:
+ * https://docs.aws.amazon.com/lambda/latest/api/API_TracingConfig.html, .../API_EphemeralStorage.html).
+ */
 function readConfigurationFields(check: FieldCheck) {
+  const tracing = check.within('TracingConfig', 'tracingConfig');
+  const storage = check.within('EphemeralStorage', 'ephemeralStorage');
   return {
+    tracingMode: tracing.oneOf('Mode', 'mode', ['Active', 'PassThrough']) as 'Active' | 'PassThrough' | undefined,
+    ephemeralStorageSize: storage.integer('Size', 'size', 512, 10240),
     role: check.string('Role', 'role', { pattern: ROLE_PATTERN, patternText: ROLE_PATTERN_TEXT }),
     runtime: check.string('Runtime', 'runtime'),
     handler: check.string('Handler', 'handler', { max: 128, pattern: HANDLER_PATTERN, patternText: '[^\\s]+' }),

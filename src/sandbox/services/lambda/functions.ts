@@ -18,6 +18,10 @@ export interface FunctionRecord {
   description: string;
   timeout: number;
   memorySize: number;
+  /** X-Ray tracing mode; absent (PassThrough) in records from before it was kept. */
+  tracingMode?: 'Active' | 'PassThrough';
+  /** `/tmp` size in MB; absent (512) in records from before it was kept. */
+  ephemeralStorageSize?: number;
   architectures: string[];
   /** Absent when the function was created without `Environment`: AWS then omits the key. */
   environment?: Record<string, string>;
@@ -223,11 +227,11 @@ export function configurationOf(record: FunctionRecord, runtimeVersionArn: strin
     CodeSha256: record.codeSha256,
     Version: LATEST,
     ...(record.environment ? { Environment: { Variables: { ...record.environment } } } : {}),
-    TracingConfig: { Mode: 'PassThrough' },
+    TracingConfig: { Mode: record.tracingMode ?? 'PassThrough' },
     RevisionId: record.revisionId,
     PackageType: 'Zip',
     Architectures: [...record.architectures],
-    EphemeralStorage: { Size: 512 },
+    EphemeralStorage: { Size: record.ephemeralStorageSize ?? 512 },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn },
     LoggingConfig: { LogFormat: 'Text', LogGroup: functionLogGroup(record.name) },

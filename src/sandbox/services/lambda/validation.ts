@@ -6,16 +6,32 @@ import { LAMBDA_RUNTIMES } from './runtimes.js';
 
 /** A request body field by field, gathering Lambda's "N validation errors detected" before anything else is checked. */
 export class FieldCheck {
-  private readonly problems: string[] = [];
+  /** `prefix` names a nested structure's members as Lambda does: `tracingConfig.mode`. */
+  constructor(
+    private readonly body: Record<string, unknown>,
+    private readonly problems: string[] = [],
+    private readonly prefix = '',
+  ) {}
 
-  constructor(private readonly body: Record<string, unknown>) {}
+  /** The members of a nested structure (`TracingConfig`), checked into the same list of problems. */
+  within(field: string, key: string): FieldCheck {
+    const value = this.body[field];
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) throw serializationError(field);
+    return new FieldCheck((value ?? {}) as Record<string, unknown>, this.problems, `${this.prefix}${key}.`);
+  }
+
+  oneOf(field: string, key: string, values: string[]): string | undefined {
+    const value = this.string(field, key);
+    if (value !== undefined && !values.includes(value)) this.problems.push(constraint(value, this.prefix + key, `Member must satisfy enum value set: [${values.join(', ')}]`));
+    return value;
+  }
 
   string(field: string, key: string, rule?: { pattern?: RegExp; patternText?: string; max?: number }): string | undefined {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') throw serializationError(field);
-    if (rule?.max !== undefined && value.length > rule.max) this.problems.push(constraint(value, key, `Member must have length less than or equal to ${rule.max}`));
-    else if (rule?.pattern && !rule.pattern.test(value)) this.problems.push(constraint(value, key, `Member must satisfy regular expression pattern: ${rule.patternText}`));
+    if (rule?.max !== undefined && value.length > rule.max) this.problems.push(constraint(value, this.prefix + key, `Member must have length less than or equal to ${rule.max}`));
+    else if (rule?.pattern && !rule.pattern.test(value)) this.problems.push(constraint(value, this.prefix + key, `Member must satisfy regular expression pattern: ${rule.patternText}`));
     return value;
   }
 
@@ -23,8 +39,8 @@ export class FieldCheck {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value)) throw serializationError(field);
-    if (value < min) this.problems.push(constraint(value, key, `Member must have value greater than or equal to ${min}`));
-    else if (value > max) this.problems.push(constraint(value, key, `Member must have value less than or equal to ${max}`));
+    if (value < min) this.problems.push(constraint(value, this.prefix + key, `Member must have value greater than or equal to ${min}`));
+    else if (value > max) this.problems.push(constraint(value, this.prefix + key, `Member must have value less than or equal to ${max}`));
     return value;
   }
 
@@ -36,7 +52,7 @@ export class FieldCheck {
   }
 
   require(field: string, key: string): void {
-    if (this.body[field] === undefined || this.body[field] === null) this.problems.push(`Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    if (this.body[field] === undefined || this.body[field] === null) this.problems.push(`Value null at '${this.prefix}${key}' failed to satisfy constraint: Member must not be null`);
   }
 
   /** Throws the gathered ValidationException, if any. */
