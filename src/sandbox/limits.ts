@@ -20,6 +20,13 @@ export const S3_XML_BODY_BYTES = MIB;
 /** DeleteObjects: up to 1000 keys of up to 1024 bytes each. */
 export const S3_DELETE_BODY_BYTES = 2 * MIB;
 
+/** AWS's account quotas, which also bound the sandbox's stores (each is a file rewritten whole). */
+export const MAX_ROLES = 1000;
+export const MAX_CUSTOMER_POLICIES = 1500;
+export const MAX_BUCKETS = 10_000;
+/** Log groups and streams together: not an AWS quota (AWS has none so low), the bound on the Logs index. */
+export const MAX_LOG_GROUPS_AND_STREAMS = 10_000;
+
 /**
  * Deepest JSON nesting accepted. DynamoDB allows 32 levels of nested attributes, which its JSON
  * wire format spells in about 70; nothing the sandbox serves needs more. Parsers and the code that

@@ -10,6 +10,7 @@ import { CreateRoleCommand, GetRoleCommand, ListRolesCommand } from '@aws-sdk/cl
 import { AddPermissionCommand, InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { MAX_ROLES } from '../../src/sandbox/limits.js';
 import { MAX_CHAIN } from '../../src/sandbox/services/lambda/invoke.js';
 import { rawRequest, type RawAnswer } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -26,6 +27,8 @@ interface HostileCase {
   unsigned?: boolean;
   accessKeyId?: string;
   region?: string;
+  /** What the answer must say, where the case proves one particular guard. */
+  says?: RegExp;
 }
 
 const json10 = (target: string) => ({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${target}` });
@@ -44,29 +47,16 @@ function zipBomb(inflated: number, declared: number): Buffer {
   const block = deflateRawSync(Buffer.alloc(MIB), { finishFlush: constants.Z_FULL_FLUSH });
   const data = Buffer.concat([...Array.from({ length: inflated / MIB }, () => block), deflateRawSync(Buffer.alloc(0))]);
   const name = Buffer.from('index.js');
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc32(Buffer.alloc(0)), 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(declared, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc32(Buffer.alloc(0)), 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(declared, 24);
-  central.writeUInt16LE(name.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + name.length, 12);
-  end.writeUInt32LE(30 + name.length + data.length, 16);
+  const crc = crc32(Buffer.alloc(0)); // fflate does not check it; the sandbox must refuse before it would matter
+  // [offset, bytes, value] of each non-zero field; method 8 is deflate.
+  const record = (length: number, fields: [number, 2 | 4, number][]): Buffer => {
+    const buffer = Buffer.alloc(length);
+    for (const [offset, bytes, value] of fields) (bytes === 2 ? buffer.writeUInt16LE : buffer.writeUInt32LE).call(buffer, value, offset);
+    return buffer;
+  };
+  const local = record(30, [[0, 4, 0x04034b50], [4, 2, 20], [8, 2, 8], [14, 4, crc], [18, 4, data.length], [22, 4, declared], [26, 2, name.length]]);
+  const central = record(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [10, 2, 8], [16, 4, crc], [20, 4, data.length], [24, 4, declared], [28, 2, name.length]]);
+  const end = record(22, [[0, 4, 0x06054b50], [8, 2, 1], [10, 2, 1], [12, 4, 46 + name.length], [16, 4, 30 + name.length + data.length]]);
   return Buffer.concat([local, name, data, central, name, end]);
 }
 
@@ -192,9 +182,9 @@ const cases: HostileCase[] = [
   { name: 'S3: deeply nested XML', service: 's3', method: 'PUT', path: '/fuzz-bucket?tagging', body: '<Tagging>' + '<a>'.repeat(100_000) + '</a>'.repeat(100_000) + '</Tagging>' },
   // Prototype names where a name comes from a request
   ...PROTOTYPE_NAMES.flatMap((name): HostileCase[] => [
-    { name: `the service ${name} in a presigned GET`, service: 's3', method: 'GET', path: `/?X-Amz-Credential=a/b/us-east-1/${name}/aws4_request`, unsigned: true },
+    { name: `the service ${name} in a presigned GET`, service: 's3', method: 'GET', path: `/?X-Amz-Credential=a/b/us-east-1/${name}/aws4_request`, unsigned: true, says: /AccessDenied/ },
     { name: `the service ${name} in a presigned-looking GET with X-Amz-Algorithm`, service: 's3', method: 'GET', path: `/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a/b/us-east-1/${name}/aws4_request`, unsigned: true },
-    { name: `the service ${name} in the Authorization header`, service: name, headers: form, body: 'Action=ListRoles' },
+    { name: `the service ${name} in the Authorization header`, service: name, headers: form, body: 'Action=ListRoles', says: /does not serve the/ },
     { name: `the region ${name}`, service: 'dynamodb', region: name, headers: json10('ListTables'), body: '{}' },
     { name: `IAM Action ${name}`, service: 'iam', headers: form, body: `Action=${name}&Version=2010-05-08` },
     { name: `Logs operation ${name}`, service: 'logs', headers: json11(name), body: '{}' },
@@ -204,7 +194,7 @@ const cases: HostileCase[] = [
     { name: `IAM GetRole ${name}`, service: 'iam', headers: form, body: `Action=GetRole&Version=2010-05-08&RoleName=${name}` },
   ]),
   // Names and regions that climb out of the data dir
-  { name: 'Lambda: DeleteFunction .. in region ..', service: 'lambda', region: '..', method: 'DELETE', path: '/2015-03-31/functions/..' },
+  { name: 'Lambda: DeleteFunction .. in region ..', service: 'lambda', region: '..', method: 'DELETE', path: '/2015-03-31/functions/..', says: /'\.\.' is not an AWS region/ },
   { name: 'Lambda: DeleteFunction .. in us-east-1', service: 'lambda', method: 'DELETE', path: '/2015-03-31/functions/..' },
   { name: 'Lambda: CreateFunction named ..', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('..', zipOf({ 'index.js': 'exports.handler = async () => 1;' })) },
   { name: 'Lambda: CreateFunction named . in region ..', service: 'lambda', region: '..', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('.', zipOf({ 'index.js': 'exports.handler = async () => 1;' })) },
@@ -212,9 +202,9 @@ const cases: HostileCase[] = [
   { name: 'DynamoDB: ListTables in region ../../etc', service: 'dynamodb', region: '..%2F..%2Fetc', headers: json10('ListTables'), body: '{}' },
   { name: 'Logs: CreateLogGroup in region ..', service: 'logs', region: '..', headers: json11('CreateLogGroup'), body: '{"logGroupName":"x"}' },
   // Zip bombs: 1 MB that inflates to 1 GiB, declared honestly or as 10 bytes; a zip over 50 MB
-  { name: 'Lambda: a zip bomb declaring its 1 GiB', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('bomb-honest', zipBomb(1024 * MIB, 1024 * MIB)) },
-  { name: 'Lambda: a zip bomb declaring 10 bytes', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('bomb-liar', zipBomb(1024 * MIB, 10)) },
-  { name: 'Lambda: a zip over 50 MB', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('too-big', Buffer.alloc(50 * MIB + 1)) },
+  { name: 'Lambda: a zip bomb declaring its 1 GiB', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('bomb-honest', zipBomb(1024 * MIB, 1024 * MIB)), says: /Unzipped size must be smaller than 262144000 bytes/ },
+  { name: 'Lambda: a zip bomb declaring 10 bytes', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('bomb-liar', zipBomb(1024 * MIB, 10)), says: /Unzipped size must be smaller than 262144000 bytes/ },
+  { name: 'Lambda: a zip over 50 MB', service: 'lambda', method: 'POST', path: '/2015-03-31/functions', headers: lambdaJson, body: createFunctionBody('too-big', Buffer.alloc(50 * MIB + 1)), says: /RequestEntityTooLargeException|smaller than/ },
   // Forged temporary credentials
   { name: 'an ASIA key the sandbox never issued, on DynamoDB', service: 'dynamodb', accessKeyId: 'ASIAFORGED0000000000', headers: json10('ListTables'), body: '{}' },
   { name: 'an ASIA key the sandbox never issued, on S3', service: 's3', accessKeyId: 'ASIAFORGED0000000000', method: 'GET', path: '/' },
@@ -267,6 +257,7 @@ describe('hostile and malformed requests', () => {
         ? await fetch(t.endpoint + (c.path ?? '/'), { method: c.method ?? 'POST', headers: c.headers, body: c.body as BodyInit | undefined }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }))
         : await rawRequest(t.endpoint, { service: c.service, region: c.region, method: c.method ?? 'POST', path: c.path, headers: c.headers, body: c.body, accessKeyId: c.accessKeyId });
       assertAwsStyle(answer, c.method ?? 'POST', c.name);
+      if (c.says) assert.match(answer.text, c.says, c.name);
     });
   }
 
@@ -377,5 +368,15 @@ exports.handler = async (event) => {
     // Two warm function environments (pipes and an IPC channel each), at most 4 open DynamoDB stores, keep-alive sockets.
     assert.ok(fds - fdsBefore < 100, `fds grew from ${fdsBefore} to ${fds}`);
     assert.ok(rss - rssBefore < 600 * MIB, `RSS grew from ${(rssBefore / MIB).toFixed(0)} to ${(rss / MIB).toFixed(0)} MiB`);
+  });
+
+  // Last: it fills the account's roles.
+  it("refuses the role past IAM's RolesPerAccount quota, as IAM does", async () => {
+    const existing = (await t.clients.iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles?.length ?? 0;
+    const create = (name: string) => rawRequest(t.endpoint, { service: 'iam', headers: form, body: `Action=CreateRole&Version=2010-05-08&RoleName=${name}&AssumeRolePolicyDocument=${encodeURIComponent(LAMBDA_TRUST)}` });
+    for (let i = existing; i < MAX_ROLES; i++) assert.equal((await create(`quota-${i}`)).status, 200);
+    const refused = await create('one-too-many');
+    assert.equal(refused.status, 409);
+    assert.match(refused.text, /<Code>LimitExceeded<\/Code><Message>Cannot exceed quota for RolesPerAccount: 1000<\/Message>/);
   });
 });

@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { MAX_LOG_GROUPS_AND_STREAMS } from '../../src/sandbox/limits.js';
 import { LogStore } from '../../src/sandbox/services/logs/store.js';
 
 describe('the Logs store on disk', () => {
@@ -53,5 +54,15 @@ describe('the Logs store on disk', () => {
     assert.equal(Math.min(...held.map((e) => e.timestamp)) > 1800, true, 'the oldest went first');
     assert.equal(store.group('us-east-1', 'g')!.streams.get('old')!.events.length, 0);
     for (const file of streamFiles()) assert.ok(lineCount(file) < 1200, 'dropped events do not pile up in the files');
+  });
+
+  it('refuses a group or stream past its bound, as LimitExceededException', () => {
+    const store = new LogStore(dir);
+    const group = store.createGroup('us-east-1', 'g', 0);
+    for (let i = 1; i < MAX_LOG_GROUPS_AND_STREAMS; i++) store.createStream(group, `s${i}`, 0);
+    assert.throws(() => store.createStream(group, 'one-more', 0), { code: 'LimitExceededException' });
+    assert.throws(() => store.createGroup('us-east-1', 'another', 0), { code: 'LimitExceededException' });
+    store.deleteStream(group, group.streams.get('s1')!);
+    store.createStream(group, 'one-more', 0);
   });
 });

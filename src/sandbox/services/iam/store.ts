@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AwsError } from '../../aws-error.js';
 import { ACCOUNT_ID } from '../../http.js';
 import { dictionary } from '../../dictionary.js';
+import { MAX_CUSTOMER_POLICIES, MAX_ROLES } from '../../limits.js';
 import { JsonState } from '../../persist.js';
 import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './aws-managed.js';
 
@@ -113,6 +114,7 @@ export class IamStore {
 
   addRole(role: StoredRole): void {
     if (this.findRole(role.name)) throw new AwsError('EntityAlreadyExists', `Role with name ${role.name} already exists.`, 409);
+    if (Object.keys(this.data.roles).length >= MAX_ROLES) throw new AwsError('LimitExceeded', `Cannot exceed quota for RolesPerAccount: ${MAX_ROLES}`, 409);
     this.data.roles[role.name.toLowerCase()] = role;
     this.changed();
   }
@@ -142,6 +144,9 @@ export class IamStore {
   addPolicy(policy: StoredPolicy): void {
     if (this.data.policies[policy.arn]) {
       throw new AwsError('EntityAlreadyExists', `A policy called ${policy.name} already exists. Duplicate names are not allowed.`, 409);
+    }
+    if (Object.keys(this.data.policies).length >= MAX_CUSTOMER_POLICIES) {
+      throw new AwsError('LimitExceeded', `Cannot exceed quota for PoliciesPerAccount: ${MAX_CUSTOMER_POLICIES}`, 409);
     }
     this.data.policies[policy.arn] = policy;
     this.changed();

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { AwsError } from '../../aws-error.js';
+import { MAX_LOG_GROUPS_AND_STREAMS } from '../../limits.js';
 import { JsonState } from '../../persist.js';
 import type { LogEventInput } from '../../world.js';
 import { lowerBound, sequenceToken, type EventKey } from './tokens.js';
@@ -120,6 +122,7 @@ export class LogStore {
   }
 
   createGroup(region: string, name: string, now: number, options: { tags?: Record<string, string>; logGroupClass?: string } = {}): GroupEntry {
+    this.assertRoom();
     const group: StoredGroup = {
       region,
       name,
@@ -145,6 +148,7 @@ export class LogStore {
   }
 
   createStream(entry: GroupEntry, name: string, now: number): StoredStream {
+    this.assertRoom();
     const stream = { name, creationTime: now } as StoredStream;
     setEvents(stream, []);
     this.fileLines.set(stream, 0);
@@ -184,6 +188,12 @@ export class LogStore {
     stream.lastIngestionTime = now;
     stream.uploadSequenceToken = sequenceToken(data.lastSeq);
     this.changed();
+  }
+
+  /** Groups and streams are bounded too: the index holds them all and is rewritten whole. */
+  private assertRoom(): void {
+    const count = this.state.data.groups.reduce((n, g) => n + 1 + g.streams.length, 0);
+    if (count >= MAX_LOG_GROUPS_AND_STREAMS) throw new AwsError('LimitExceededException', `Resource limit exceeded: the sandbox keeps at most ${MAX_LOG_GROUPS_AND_STREAMS} log groups and streams.`);
   }
 
   private release(group: StoredGroup, stream: StoredStream): void {

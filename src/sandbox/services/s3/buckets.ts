@@ -2,6 +2,7 @@ import { bucketNameProblem } from '../../../aws-rules/names.js';
 import { bucketArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
 import type { SandboxResponse } from '../../http.js';
+import { MAX_BUCKETS } from '../../limits.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
 import { allow, requireBucket, type S3Call, type S3Context } from './request.js';
@@ -35,6 +36,7 @@ export function createBucket(ctx: S3Context, call: S3Call): SandboxResponse {
       });
     }
   } else {
+    if (ctx.store.bucketNames().length >= MAX_BUCKETS) throw new AwsError('TooManyBuckets', 'You have attempted to create more buckets than allowed', 400);
     const record = ctx.store.createBucket(name, region);
     if (tags.length) record.tags = tags.map((t) => ({ Key: asText(asRecord(t).Key) ?? '', Value: asText(asRecord(t).Value) ?? '' }));
   }
