@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The entry point stays tiny: commander only. Each command's module, and with it the AWS SDK and the
 // sandbox, loads inside its action, so `upload-lab --help` starts in tens of milliseconds.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandIO } from './commands/run-command.js';
 import { OPTION_ENV } from './sandbox/index.js';
 import { DEFAULT_ENDPOINT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_SECONDS, toolVersion } from './shared/defaults.js';
@@ -73,6 +73,16 @@ labCommand(program, 'learn', 'Walk the lesson interactively: what each part is f
   .action(async (options) => {
     const { learn } = await import('./commands/learn.js');
     process.exitCode = await learn(options, io);
+  });
+
+labCommand(program, 'demo', "Show PutItem's overwrite risk live on your lab: the lesson's plain PutItem (a second function, removed at the end) and the lab's conditional write on sequencer get the same S3 events: an upload repeated and delivered twice (overwrite), or events out of order (ordering).", [
+  'npx upload-lab demo overwrite --local',
+  'npx upload-lab demo ordering --local --json',
+])
+  .addArgument(new Argument('<demo>', 'which demonstration').choices(['overwrite', 'ordering']))
+  .action(async (name, options) => {
+    const { demo } = await import('./commands/demo.js');
+    process.exitCode = await demo(name, options, io);
   });
 
 program

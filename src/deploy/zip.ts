@@ -38,13 +38,25 @@ const ENTRY_MODE = 0o644;
  * Python: `lambda_function.py`, the console's default file name and handler.
  */
 export async function buildHandlerZip(runtime: LabRuntime = 'nodejs22.x'): Promise<HandlerZip> {
+  return buildZip(runtime, ENTRY_MODULE);
+}
+
+/**
+ * The lesson's first handler, a plain PutItem (src/handler/plain-put.ts), in Node.js: what
+ * `upload-lab demo` deploys beside the lab's function to show what its condition prevents.
+ */
+export function buildPlainPutZip(): Promise<HandlerZip> {
+  return buildZip('nodejs22.x', 'plain-put');
+}
+
+async function buildZip(runtime: LabRuntime, entry: string): Promise<HandlerZip> {
   if (runtime === 'python3.13') {
     const code = await readFile(new URL(PYTHON_MODULE, HANDLER_DIR), 'utf8');
     return { ...(await zipOf(new Map([['lambda_function.py', code]]))), handler: 'lambda_function.lambda_handler', runtime, source: sourceOf(PYTHON_MODULE, PYTHON_MODULE) };
   }
-  const modules = await handlerModules();
+  const modules = await handlerModules(entry);
   const files = new Map([...modules].map(([name, code]) => [`${name}.mjs`, code]));
-  return { ...(await zipOf(files)), handler: `${ENTRY_MODULE}.handler`, runtime, source: sourceOf(`${ENTRY_MODULE}.ts`, `${ENTRY_MODULE}.js`) };
+  return { ...(await zipOf(files)), handler: `${entry}.handler`, runtime, source: sourceOf(`${entry}.ts`, `${entry}.js`) };
 }
 
 async function zipOf(files: Map<string, string>): Promise<{ zip: Buffer; codeSha256: string }> {
@@ -71,9 +83,9 @@ function sourceOf(file: string, installed: string): string {
  * to the `.mjs` names. Refuses an import the Lambda runtime could not resolve, so a stray dependency
  * fails the build here instead of the function's first invocation.
  */
-async function handlerModules(): Promise<Map<string, string>> {
+async function handlerModules(entry: string): Promise<Map<string, string>> {
   const modules = new Map<string, string>();
-  const pending = [ENTRY_MODULE];
+  const pending = [entry];
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (modules.has(name)) continue;

@@ -72,15 +72,7 @@ const FIRST_FOR_KEY = 'attribute_not_exists(object_key)';
  * for its key; DynamoDB then answers ConditionalCheckFailedException.
  */
 export function putItemRequest(tableName: string, item: UploadMetadata): PutItemCommandInput {
-  const attributes: Record<string, AttributeValue> = {
-    bucket: { S: item.bucket },
-    object_key: { S: item.object_key },
-    size: { N: String(item.size) },
-  };
-  for (const name of ['etag', 'event_time', 'event_name', 'sequencer'] as const) {
-    const value = item[name];
-    if (value !== undefined) attributes[name] = { S: value };
-  }
+  const attributes = itemAttributes(item);
   if (item.sequencer === undefined) {
     return { TableName: tableName, Item: attributes, ConditionExpression: FIRST_FOR_KEY };
   }
@@ -90,4 +82,18 @@ export function putItemRequest(tableName: string, item: UploadMetadata): PutItem
     ConditionExpression: NEWER_THAN_STORED,
     ExpressionAttributeValues: { ':sequencer': { S: item.sequencer } },
   };
+}
+
+/** The item in DynamoDB's attribute-value form; absent strings are left out (not written as NULL). */
+export function itemAttributes(item: UploadMetadata): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {
+    bucket: { S: item.bucket },
+    object_key: { S: item.object_key },
+    size: { N: String(item.size) },
+  };
+  for (const name of ['etag', 'event_time', 'event_name', 'sequencer'] as const) {
+    const value = item[name];
+    if (value !== undefined) attributes[name] = { S: value };
+  }
+  return attributes;
 }

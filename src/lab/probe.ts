@@ -9,10 +9,16 @@ export function probeKey(): string {
 /**
  * The S3 event a Lambda receives for one `ObjectCreated:Put`, as test/fixtures/aws-reference/s3-event.json
  * records it; `code`'s probe invokes the function with it. The key is plain ASCII, so S3's URL
- * encoding leaves it unchanged.
+ * encoding leaves it unchanged. `object` chooses the size, ETag and sequencer (the demos replay
+ * uploads with sequencers of their choosing); by default they are the probe's own.
  */
-export function s3PutEvent(input: { bucket: string; key: string; region: string; now: number }): { Records: object[] } {
-  const bytes = Buffer.byteLength(`upload-lab probe ${input.key}`);
+export function s3PutEvent(input: { bucket: string; key: string; region: string; now: number; object?: S3ObjectFields }): { Records: object[] } {
+  const object = {
+    size: Buffer.byteLength(`upload-lab probe ${input.key}`),
+    eTag: randomBytes(16).toString('hex'),
+    sequencer: input.now.toString(16).toUpperCase().padStart(16, '0'),
+    ...input.object,
+  };
   return {
     Records: [
       {
@@ -28,11 +34,17 @@ export function s3PutEvent(input: { bucket: string; key: string; region: string;
           s3SchemaVersion: '1.0',
           configurationId: 'upload-lab-probe',
           bucket: { name: input.bucket, ownerIdentity: { principalId: 'upload-lab' }, arn: bucketArn(input.bucket) },
-          object: { key: input.key, size: bytes, eTag: randomBytes(16).toString('hex'), sequencer: input.now.toString(16).toUpperCase().padStart(16, '0') },
+          object: { key: input.key, ...object },
         },
       },
     ],
   };
+}
+
+export interface S3ObjectFields {
+  size: number;
+  eTag: string;
+  sequencer: string;
 }
 
 /** The attributes the lab's handler stores besides the key; an item without one of them is incomplete. */

@@ -5,7 +5,7 @@ import { toolHome } from '../paths.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 
 /** The resources the lab can create, each recorded by name the moment it exists. */
-export type ResourceKind = 'bucket' | 'table' | 'role' | 'rolePolicy' | 'function' | 'permission' | 'notificationRule';
+export type ResourceKind = 'bucket' | 'table' | 'role' | 'rolePolicy' | 'function' | 'permission' | 'notificationRule' | 'demoFunction';
 
 export interface StateData {
   version: 1;
@@ -73,6 +73,11 @@ export class StateStore {
 
   recordUpload(key: string): void {
     if (!this.data.uploads.includes(key)) this.data.uploads.push(key);
+    this.save();
+  }
+
+  forgetUpload(key: string): void {
+    this.data.uploads = this.data.uploads.filter((k) => k !== key);
     this.save();
   }
 

@@ -56,3 +56,23 @@ export const learnMessages = {
   progressNext: (title: string) => `Next: ${title} (upload-lab learn continues there)`,
   howWords: { read: 'read', tool: 'done by upload-lab', self: 'done by you, checked' } as const,
 };
+
+/** What `upload-lab demo` says around its result. */
+export const demoMessages = {
+  heading: (title: string) => `Demo: ${title}`,
+  onYourLab: (conditional: string, plain: string, table: string) =>
+    `On your lab, with real calls: ${conditional} (the lab's handler: conditional write on sequencer) and ${plain} (the lesson's plain PutItem, deployed for this demo), both writing to ${table}, each on a key of its own.`,
+  deliveriesHeading: 'The same S3 events, delivered to both functions in this order:',
+  sequencersHeading: "Sequencers of the key's uploads (the greater is the later; right-pad the shorter with zeros, then compare):",
+  padded: (padded: string) => `(padded: ${padded}) `,
+  laterThan: (previous: string) => `later than ${previous}`,
+  earlierThan: (previous: string) => `earlier than ${previous}`,
+  columns: ['delivery', 'plain PutItem', 'conditional write'] as const,
+  cell: (written: boolean, holds: string | null) => `${written ? 'written' : 'refused'}, holds ${holds ?? 'nothing'}`,
+  resultHeading: 'Result:',
+  kept: (writer: string, holds: string | null, newest: string, keptNewest: boolean) =>
+    `${writer}: kept ${holds ?? 'nothing'}${keptNewest ? ', the newest' : `, not the newest (${newest})`}`,
+  lesson: 'PutItem replaces whatever the key holds; the condition `sequencer < :sequencer` (or no item yet) lets DynamoDB refuse repeated and late events, atomically.',
+  cleanedUp: (count: number) => `Cleaned up: removed the demo's function, its log group and ${count} items.`,
+  confirm: 'The demo creates a second Lambda function in your AWS account for a few seconds, then removes it. Go ahead? [y/N] ',
+};

@@ -1,5 +1,6 @@
 import { bucketStep } from './bucket.js';
 import { codeStep } from './code.js';
+import { demoFunctionStep } from './demo-function.js';
 import { envStep } from './env.js';
 import { itemStep } from './item.js';
 import { logsStep } from './logs.js';
@@ -22,5 +23,8 @@ export const steps: readonly Step[] = [tableStep, permissionsStep, envStep, code
  */
 export const prerequisites: readonly LabStep<'bucket'>[] = [bucketStep];
 
-/** Every step in apply order; teardown walks it backwards, so the bucket goes after the trigger that uses it. */
-export const allSteps: readonly LabStep<string>[] = [...prerequisites, ...steps];
+/**
+ * Every step in apply order; teardown walks it backwards, so the bucket goes after the trigger that
+ * uses it, and a function left by an interrupted `upload-lab demo` goes first.
+ */
+export const allSteps: readonly LabStep<string>[] = [...prerequisites, ...steps, demoFunctionStep];
