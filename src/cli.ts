@@ -138,6 +138,15 @@ labCommand(program, 'teardown', 'Remove what the lab created (recorded when setu
   });
 
 program
+  .command('policy')
+  .description('Print the IAM policy an identity needs to run upload-lab on a real account (every action it calls), ready to attach; the README lists what each action is for.')
+  .addHelpText('after', '\nExamples:\n  $ npx upload-lab policy > upload-lab-policy.json\n  $ aws iam put-user-policy --user-name learner --policy-name upload-lab --policy-document file://upload-lab-policy.json\n')
+  .action(async () => {
+    const { policy } = await import('./commands/policy.js');
+    process.exitCode = policy(io);
+  });
+
+program
   .command('sandbox')
   .description('Serve the local AWS-compatible sandbox (S3, DynamoDB, Lambda, IAM, CloudWatch Logs, STS) in the foreground, for the AWS CLI and SDKs; Ctrl+C stops it.')
   .addOption(new Option('--port <port>', 'port to listen on (0: any free port)').default(String(DEFAULT_PORT)))

@@ -9,7 +9,7 @@ import { AwsError } from '../aws-error.js';
 import { authorize, isRestricted } from '../enforce.js';
 import { ACCOUNT_ID, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Service, World } from '../world.js';
-import { startDynalite, type Dynalite } from './dynamodb/dynalite-store.js';
+import { settleInterruptedTransitions, startDynalite, type Dynalite } from './dynamodb/dynalite-store.js';
 import { checkIndexKeyValues, checkRequest, isRecord, withTableNames, type DynamoRequest } from './dynamodb/requests.js';
 import { DeletionProtection } from './dynamodb/deletion-protection.js';
 import { updateTable } from './dynamodb/tables.js';
@@ -96,7 +96,7 @@ export const MAX_OPEN_DYNAMODB_STORES = 4;
  */
 class RegionStores {
   /** Insertion order is recency: a store used is moved to the end. */
-  private readonly open = new Map<string, { dynalite: Dynalite; busy: number }>();
+  private readonly open = new Map<string, { dynalite: Dynalite; settled: Promise<void>; busy: number }>();
   private readonly closing = new Map<string, Promise<void>>();
 
   constructor(private readonly create: (region: string) => Dynalite) {}
@@ -104,16 +104,22 @@ class RegionStores {
   async use<T>(region: string, run: (dynalite: Dynalite) => Promise<T>): Promise<T> {
     // LevelDB allows one opener: a store being closed must finish closing before it is opened again.
     await this.closing.get(region);
-    const entry = this.open.get(region) ?? { dynalite: this.create(region), busy: 0 };
+    const entry = this.open.get(region) ?? this.opened(region);
     this.open.delete(region);
     this.open.set(region, entry);
     entry.busy++;
     try {
+      await entry.settled;
       return await run(entry.dynalite);
     } finally {
       entry.busy--;
       this.closeIdle();
     }
+  }
+
+  private opened(region: string): { dynalite: Dynalite; settled: Promise<void>; busy: number } {
+    const dynalite = this.create(region);
+    return { dynalite, settled: settleInterruptedTransitions(dynalite.store), busy: 0 };
   }
 
   async closeAll(): Promise<void> {

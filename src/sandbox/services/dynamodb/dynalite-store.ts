@@ -35,6 +35,7 @@ type Callback<T = void> = (error: Error | null | undefined, value?: T) => void;
 interface SubDb<T> {
   get(key: string, callback: Callback<T>): void;
   put(key: string, value: T, callback: Callback): void;
+  del(key: string, callback: Callback): void;
   createValueStream(options?: object): AsyncIterable<T>;
 }
 
@@ -105,4 +106,24 @@ export function writeTable(store: DynaliteStore, table: TableRecord): Promise<vo
 /** A dynalite callback as a promise. */
 export function completion(run: (done: Callback) => void): Promise<void> {
   return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * dynalite finishes a table's CREATING, UPDATING or DELETING with a timer (`tableDelayMs`). A store
+ * closed before the timer fired (the sandbox stopped, an in-process `--local` command ended, an idle
+ * region's store was closed) would keep the table in that state forever: finish every such
+ * transition when the store opens, as AWS would have finished it meanwhile.
+ */
+export async function settleInterruptedTransitions(store: DynaliteStore): Promise<void> {
+  const pending: TableRecord[] = [];
+  for await (const table of store.tableDb.createValueStream()) {
+    if (['CREATING', 'UPDATING', 'DELETING'].includes(table.TableStatus)) pending.push(table);
+  }
+  for (const table of pending) {
+    await new Promise<void>((resolve, reject) => {
+      const done: Callback = (error) => (error ? reject(error) : resolve());
+      if (table.TableStatus === 'DELETING') store.tableDb.del(table.TableName, done);
+      else store.tableDb.put(table.TableName, { ...table, TableStatus: 'ACTIVE' }, done);
+    });
+  }
 }
