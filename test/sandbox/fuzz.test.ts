@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, GetRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, InvokeCommand, ListFunctionsCommand, ListTagsCommand, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { MAX_ROLES } from '../../src/sandbox/limits.js';
@@ -293,6 +293,15 @@ describe('hostile and malformed requests', () => {
       await t.clients.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: LAMBDA_TRUST }));
       assert.equal((await t.clients.iam.send(new GetRoleCommand({ RoleName: name }))).Role?.RoleName, name);
     }
+    const hostile = JSON.parse('{"__proto__": "p", "constructor": "c"}') as Record<string, string>;
+    await t.clients.s3.send(new PutObjectCommand({ Bucket: 'fuzz-bucket', Key: 'meta', Body: 'm', Metadata: hostile }));
+    // Read raw: the SDK's own response parser drops a `__proto__` metadata key.
+    const head = await rawRequest(t.endpoint, { service: 's3', method: 'HEAD', path: '/fuzz-bucket/meta' });
+    assert.equal(head.headers.get('x-amz-meta-__proto__'), 'p');
+    assert.equal(head.headers.get('x-amz-meta-constructor'), 'c');
+    const fn = await createActiveFunction(t.clients, { name: 'proto-fn', role: await createRole(t.clients, 'proto-role'), files: { 'index.js': 'exports.handler = async () => 1;' } });
+    await t.clients.lambda.send(new TagResourceCommand({ Resource: fn.FunctionArn!, Tags: hostile }));
+    assert.deepEqual((await t.clients.lambda.send(new ListTagsCommand({ Resource: fn.FunctionArn! }))).Tags, hostile);
   });
 
   it('keeps at most a few DynamoDB stores open however many regions are used', async () => {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { dictionary } from '../../dictionary.js';
 import { authorize, mayCall } from '../../enforce.js';
 import { restJsonResponse } from '../../protocols/rest-json.js';
 import { assertUnzippable, runtimeDir } from './code.js';
@@ -64,7 +65,7 @@ function createFunction({ req, world, store, invoker }: LambdaCall) {
     ...(environment ? { environment } : {}),
     codeSha256: code.sha256,
     codeSize: code.size,
-    tags: tags ?? {},
+    tags: dictionary(tags),
     statements: [],
   });
   invoker.announce(record);

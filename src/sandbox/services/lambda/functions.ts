@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PolicyStatement } from '../../../policy/types.js';
 import { AwsError } from '../../aws-error.js';
 import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { dictionary } from '../../dictionary.js';
 import { JsonState } from '../../persist.js';
 import { functionArn, LATEST } from './names.js';
 
@@ -71,6 +72,8 @@ export class FunctionStore {
   constructor(dataDir: string, private readonly updateMs: () => number) {
     this.state = new JsonState(join(dataDir, 'lambda', 'functions.json'), () => ({ functions: {} }));
     this.codeDir = join(dataDir, 'lambda', 'code');
+    // Tag keys such as `__proto__` are valid: keys without a prototype (see dictionary.ts).
+    for (const record of Object.values(this.state.data.functions)) record.tags = dictionary(record.tags);
   }
 
   get(region: string, name: string): FunctionRecord | undefined {

@@ -1,5 +1,6 @@
 import { objectArn } from '../../../aws-rules/arns.js';
 import { AwsError } from '../../aws-error.js';
+import { dictionary } from '../../dictionary.js';
 import { header, type SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { asArray } from '../../xml.js';
@@ -44,7 +45,7 @@ export function putObject(ctx: S3Context, call: S3Call): SandboxResponse {
 
 /** Content-Type, user metadata and the stored standard headers, as the request gives them. */
 function describedBy(call: S3Call): Pick<ObjectRecord, 'contentType' | 'metadata' | 'headers'> {
-  const metadata: Record<string, string> = {};
+  const metadata = dictionary<string>(); // `x-amz-meta-__proto__` is a name like any other
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.req.headers)) {
     if (value === undefined) continue;
