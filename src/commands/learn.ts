@@ -17,6 +17,7 @@ export interface LearnOptions extends LabOptions {
 /** `upload-lab learn`: the guided, resumable walk through the lesson. */
 export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
   return interactive('learn', options, io, async (view, prompter) => {
+    if (options.json) throw new UsageError(m.noJson, m.noJsonFix, 'ConflictingOptions');
     const progress = ProgressStore.open();
     if (options.reset) {
       progress.reset();
@@ -29,6 +30,8 @@ export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
       // As setup does: teardown then finds this lab without options.
       ctx.state.setNames({ bucket: ctx.names.bucket, table: ctx.names.table, function: ctx.names.function, role: ctx.names.role });
       const targetOptions = sameLabOptions(valid);
+      const recorded = progress.snapshot.target;
+      if (progress.started && recorded !== undefined && recorded !== targetOptions) view.line(m.otherTarget(recorded, targetOptions));
       progress.setTarget(targetOptions);
       await walkLesson({ ctx, lesson: loadLesson(), progress, prompter, view, values: placeholderValues(ctx, await ctx.handlerZip(), targetOptions), endpoint: lab.target.endpoint });
       return 0;

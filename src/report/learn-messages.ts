@@ -46,6 +46,10 @@ export const learnMessages = {
     `Remove the lab when you are done:   upload-lab teardown ${options}`,
   ],
   interrupted: 'Stopped. Your progress is saved: run upload-lab learn again to continue where you left off.',
+  noJson: 'upload-lab learn is an interactive walk: it prints no JSON.',
+  noJsonFix: 'For JSON, use upload-lab progress --json (where you are) or upload-lab verify --json (the checklist).',
+  otherTarget: (recorded: string, now: string) =>
+    `Your progress was recorded with "${recorded || '(AWS defaults)'}", and this walk runs with "${now || '(AWS defaults)'}": the parts done there are not built here. upload-lab learn --reset starts over.`,
   reset: 'Progress cleared: the lesson starts from the beginning. (The lab itself is kept; upload-lab teardown removes it.)',
   noTerminal: (command: string) => `upload-lab ${command} asks you questions, so it needs a terminal, and there is none here.`,
   noTerminalFix: 'In scripts and CI, use `upload-lab setup` to build the lab and `upload-lab verify` to grade it (both take --json).',

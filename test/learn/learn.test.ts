@@ -188,3 +188,35 @@ describe('upload-lab quiz, through a real terminal (tmux)', () => {
     }
   });
 });
+
+describe('upload-lab learn --runtime python3.13, through a real terminal (tmux)', () => {
+  test("the function is the lesson's Python handler, and the commands shown say so", async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    const term = TmuxSession.start(args('--runtime', 'python3.13'), env);
+    try {
+      await term.choose(PROMPT.ready);
+      for (let part = 1; part <= 4; part++) await term.choose(PROMPT.how, 0, part);
+      const screen = await term.waitFor('PASS: Part 4: Deploy the handler code');
+      assert.match(screen, /lambda create-function --function-name upload-lab-metadata --runtime python3\.13 --handler lambda_function\.lambda_handler /);
+      const fn = await sdkServices(sandbox.clients).lambda.getFunction('upload-lab-metadata');
+      assert.equal(fn?.runtime, 'python3.13');
+      term.keys('C-c');
+      assert.equal(await term.exitCode(), 130);
+    } finally {
+      term.close();
+      await sandbox.stop();
+    }
+  });
+
+  test('learn --json is refused: the walk is interactive (exit 2)', async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    const term = TmuxSession.start(args('--json'), env);
+    try {
+      assert.equal(await term.exitCode(), 2);
+      assert.match(term.screen(), /upload-lab learn is an interactive walk: it prints no JSON\.\nfix: For JSON, use upload-lab progress --json/);
+    } finally {
+      term.close();
+      await sandbox.stop();
+    }
+  });
+});
