@@ -5,6 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { networkFailure } from './network-errors.js';
+import { Agent } from 'node:http';
 
 // The tool pins its SDK version, so the SDK's notice about its own future Node.js support is noise
 // for a learner; it matters to us, and is tracked in the README's requirements.
@@ -56,7 +57,12 @@ export function createClients(settings: ClientSettings): AwsClients {
     maxAttempts: settings.maxAttempts ?? 5,
     // Without these the SDK waits forever on an endpoint that accepts a connection and never answers.
     // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes.
-    requestHandler: { connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, timeoutMs),
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+      ...(settings.endpoint?.startsWith('http:') ? { httpAgent: localAgent() } : {}),
+    },
   };
   const cache = new Map<string, unknown>();
   const lazy = <T extends BoundedClient>(name: string, make: () => T): T => {
@@ -119,6 +125,15 @@ function bounded<T extends BoundedClient>(client: T, timeoutMs: number): T {
   );
   return client;
 }
+
+/**
+ * Keep-alive connections to a local endpoint, closed by this side after 4 s idle. Node 20's agent
+ * keeps an idle socket forever when it has no `timeout` (it reads the server's `Keep-Alive: timeout=5`
+ * hint only to shorten a timeout it already has), while Node's server closes it after 5 s: a request
+ * sent on it just then fails with ECONNRESET. Closing first, below the server's 5 s, removes that race.
+ */
+const LOCAL_IDLE_SOCKET_MS = 4000;
+const localAgent = () => new Agent({ keepAlive: true, timeout: LOCAL_IDLE_SOCKET_MS });
 
 /**
  * The region the SDK would choose without --region: AWS_REGION, else the profile's `region` in

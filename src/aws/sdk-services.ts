@@ -1,4 +1,4 @@
-import { DeleteLogGroupCommand, FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateLogGroupCommand, DeleteLogGroupCommand, FilterLogEventsCommand, ListTagsForResourceCommand as ListLogTagsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -15,15 +15,16 @@ import {
   CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
   PutRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
   UpdateAssumeRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import {
@@ -48,6 +49,7 @@ import {
   GetBucketTaggingCommand,
   HeadBucketCommand,
   ListBucketsCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
   PutBucketTaggingCommand,
@@ -207,9 +209,13 @@ function s3Api(s3: S3Client): S3Api {
     async putNotifications(bucket, configuration) {
       await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: configuration }));
     },
-    async putObject(bucket, key, body) {
-      const answer = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }));
+    async putObject(bucket, key, body, metadata) {
+      const answer = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain', ...(metadata ? { Metadata: metadata } : {}) }));
       return { etag: (answer.ETag ?? '').replaceAll('"', '') };
+    },
+    async headObject(bucket, key) {
+      const answer = await orMissing(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), 'NotFound', 'NoSuchKey');
+      return answer && { etag: (answer.ETag ?? '').replaceAll('"', ''), metadata: answer.Metadata ?? {} };
     },
     async listKeys(bucket, prefix) {
       const keys: string[] = [];
@@ -313,6 +319,19 @@ function unmarshallValue(value: AttributeValue): unknown {
 }
 
 function iamApi(iam: IAMClient): IamApi {
+  // IAM pages its lists (100 by default): a role with many policies must be read to the end.
+  const inlinePolicyNames = async (role: string): Promise<string[]> => {
+    const names: string[] = [];
+    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: role })) names.push(...(page.PolicyNames ?? []));
+    return names;
+  };
+  const attachedPolicyArns = async (role: string): Promise<string[]> => {
+    const arns: string[] = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: role })) {
+      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
+    }
+    return arns;
+  };
   return {
     async getRole(name) {
       const answer = await orMissing(iam.send(new GetRoleCommand({ RoleName: name })), ...NO_SUCH_ENTITY);
@@ -346,31 +365,22 @@ function iamApi(iam: IAMClient): IamApi {
     async deleteRole(name) {
       await iam.send(new DeleteRoleCommand({ RoleName: name }));
     },
+    inlinePolicyNames,
+    attachedPolicyArns,
+    async detachPolicy(role, policyArn) {
+      await iam.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn }));
+    },
     async rolePolicies(role) {
-      // IAM pages its lists (100 by default): a role with many policies must be read to the end.
-      const names: string[] = [];
-      const attached: { PolicyName?: string; PolicyArn?: string }[] = [];
-      let marker: string | undefined;
-      do {
-        const page = await iam.send(new ListRolePoliciesCommand({ RoleName: role, Marker: marker }));
-        names.push(...(page.PolicyNames ?? []));
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
-      do {
-        const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker }));
-        attached.push(...(page.AttachedPolicies ?? []));
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
       const documents = await Promise.all(
-        names.map(async (name) => {
+        (await inlinePolicyNames(role)).map(async (name) => {
           const answer = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name }));
           return { name, document: parsePolicy(answer.PolicyDocument) };
         }),
       );
-      for (const policy of attached) {
-        const meta = await iam.send(new GetPolicyCommand({ PolicyArn: policy.PolicyArn }));
-        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.PolicyArn, VersionId: meta.Policy?.DefaultVersionId }));
-        documents.push({ name: policy.PolicyName ?? policy.PolicyArn ?? '', document: parsePolicy(version.PolicyVersion?.Document) });
+      for (const arn of await attachedPolicyArns(role)) {
+        const meta = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: meta.Policy?.DefaultVersionId }));
+        documents.push({ name: meta.Policy?.PolicyName ?? arn, document: parsePolicy(version.PolicyVersion?.Document) });
       }
       return documents;
     },
@@ -500,6 +510,13 @@ function logsApi(logs: CloudWatchLogsClient): LogsApi {
         throw error;
       }
       return events;
+    },
+    async createLogGroup(group, tags) {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: group, tags }));
+    },
+    async logGroupTags(arn) {
+      const answer = await orMissing(logs.send(new ListLogTagsCommand({ resourceArn: arn })), 'ResourceNotFoundException');
+      return answer && (answer.tags ?? {});
     },
     async deleteLogGroup(group) {
       return (await orMissing(logs.send(new DeleteLogGroupCommand({ logGroupName: group })).then(() => true), 'ResourceNotFoundException')) ?? false;

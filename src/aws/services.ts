@@ -59,7 +59,10 @@ export interface S3Api {
   bucketTags(bucket: string): Promise<Tags | undefined>;
   getNotifications(bucket: string): Promise<NotificationConfiguration>;
   putNotifications(bucket: string, configuration: NotificationConfiguration): Promise<void>;
-  putObject(bucket: string, key: string, body: string): Promise<{ etag: string }>;
+  /** `metadata` becomes `x-amz-meta-*`: how the lab marks the objects it writes. */
+  putObject(bucket: string, key: string, body: string, metadata?: Record<string, string>): Promise<{ etag: string }>;
+  /** HeadObject: undefined when there is no such object. Metadata names are lowercase, without `x-amz-meta-`. */
+  headObject(bucket: string, key: string): Promise<{ etag: string; metadata: Record<string, string> } | undefined>;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
   deleteObject(bucket: string, key: string): Promise<void>;
   deleteBucket(bucket: string): Promise<void>;
@@ -82,6 +85,11 @@ export interface IamApi {
   putRolePolicy(role: string, policyName: string, document: PolicyDocument): Promise<void>;
   deleteRolePolicy(role: string, policyName: string): Promise<void>;
   deleteRole(name: string): Promise<void>;
+  /** Every page of ListRolePolicies: the names of the role's inline policies. */
+  inlinePolicyNames(role: string): Promise<string[]>;
+  /** Every page of ListAttachedRolePolicies: the ARNs of the managed policies attached to the role. */
+  attachedPolicyArns(role: string): Promise<string[]>;
+  detachPolicy(role: string, policyArn: string): Promise<void>;
   /** Every identity policy on the role, named: its inline policies and its attached managed policies' default versions. */
   rolePolicies(role: string): Promise<{ name: string; document: PolicyDocument }[]>;
   /** iam:SimulatePrincipalPolicy, one decision per request. */
@@ -137,6 +145,10 @@ export interface LogEvent {
 export interface LogsApi {
   /** FilterLogEvents over the whole group; no events (not an error) while the group does not exist yet. */
   filterEvents(group: string, pattern: string, startTime?: number): Promise<LogEvent[]>;
+  /** Fails with ResourceAlreadyExistsException when the group exists. */
+  createLogGroup(group: string, tags: Tags): Promise<void>;
+  /** ListTagsForResource by the group's ARN; undefined when there is no such group. */
+  logGroupTags(arn: string): Promise<Tags | undefined>;
   /** False when there was no such group. */
   deleteLogGroup(group: string): Promise<boolean>;
 }

@@ -27,13 +27,15 @@ export interface ContextParts {
   state: StateStore;
   clock: Clock;
   pollIntervalMs: number;
+  /** The AWS CLI words teardown's by-hand commands start with (awsCliPrefix). */
+  awsCli: string;
 }
 
 /**
  * The command's LabContext. Its services stay the lazy getters `services` has (assigned onto it, not
  * spread: a spread would read every getter and build all six SDK clients).
  */
-export function buildLabContext({ options, services, names, onAws, state, clock, pollIntervalMs }: ContextParts): LabContext {
+export function buildLabContext({ options, services, names, onAws, state, clock, pollIntervalMs, awsCli }: ContextParts): LabContext {
   let zip: Promise<HandlerZip> | undefined;
   return Object.assign(services, {
     names,
@@ -46,5 +48,6 @@ export function buildLabContext({ options, services, names, onAws, state, clock,
     handlerZip: () => (zip ??= buildHandlerZip(options.runtime)),
     upload: undefined,
     dryRun: Boolean(options.dryRun),
+    awsCli,
   });
 }

@@ -24,7 +24,7 @@ export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
       view.line(m.reset);
     }
     const valid = validateOptions(options);
-    const lab = await openLab(valid);
+    const lab = await openLab(valid, (sentence) => view.line(sentence));
     try {
       const { ctx } = lab;
       // As setup does: teardown then finds this lab without options.

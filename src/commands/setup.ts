@@ -11,7 +11,7 @@ import { runCommand, type CommandIO } from './run-command.js';
 export function setup(options: LabOptions, io: CommandIO): Promise<number> {
   return runCommand('setup', options, io, async (reporter) => {
     const valid = validateOptions(options);
-    const lab = await openLab(valid);
+    const lab = await openLab(valid, (sentence) => reporter.note(sentence));
     try {
       const { ctx } = lab;
       reporter.target(lab.target);

@@ -5,11 +5,11 @@ import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';
 import { runCommand, type CommandIO } from './run-command.js';
 
-/** teardown: remove, in reverse order, only what the state file says the lab created. */
+/** teardown: remove what the state file says the lab created (and, where AWS has tags, still carries the lab's tag), and nothing else. */
 export function teardown(options: LabOptions, io: CommandIO): Promise<number> {
   return runCommand('teardown', options, io, async (reporter) => {
     const valid = validateOptions(options);
-    const lab = await openLab(valid);
+    const lab = await openLab(valid, (sentence) => reporter.note(sentence));
     try {
       const { ctx } = lab;
       reporter.target(lab.target);
@@ -33,7 +33,8 @@ export function teardown(options: LabOptions, io: CommandIO): Promise<number> {
       }
       const changes = await removeSteps(ctx, ctx.dryRun ? () => {} : reporter.event.bind(reporter));
       reporter.teardown(changes, ctx.dryRun);
-      return 0;
+      // What could not be removed stays recorded; exit 1 says the lab is not gone yet.
+      return changes.some((c) => c.action === 'left') ? 1 : 0;
     } finally {
       await lab.close();
     }

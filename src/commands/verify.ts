@@ -1,6 +1,6 @@
 import { LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
-import { checkSteps, plainUpload } from '../steps/run.js';
+import { checkSteps, recordedUpload } from '../steps/run.js';
 import { functionNameOf, incomingRule } from '../steps/trigger.js';
 import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';
@@ -10,12 +10,12 @@ import { runCommand, type CommandIO } from './run-command.js';
 export function verify(options: LabOptions, io: CommandIO): Promise<number> {
   return runCommand('verify', options, io, async (reporter) => {
     const valid = validateOptions(options);
-    const lab = await openLab(valid);
+    const lab = await openLab(valid, (sentence) => reporter.note(sentence));
     try {
       const { ctx } = lab;
       if (!valid.function) ctx.names.function = (await discoverFunction(ctx)) ?? ctx.names.function;
       reporter.target(lab.target);
-      const outcomes = await checkSteps(ctx, reporter.event.bind(reporter), valid.upload === false ? undefined : plainUpload(ctx));
+      const outcomes = await checkSteps(ctx, reporter.event.bind(reporter), valid.upload === false ? undefined : recordedUpload(ctx));
       reporter.checklist(outcomes);
       return outcomes.every((o) => o.status === 'pass') ? 0 : 1;
     } finally {

@@ -11,7 +11,7 @@ import type { Change } from '../steps/step.js';
 import type { DemoUpload, Scenario } from './scenarios.js';
 import { compareSequencers } from './sequencer.js';
 
-type Ctx = Pick<LabContext, 'names' | 'lambda' | 'dynamodb' | 'logs' | 'state' | 'clock' | 'timeoutMs' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'lambda' | 'dynamodb' | 'logs' | 'state' | 'clock' | 'timeoutMs' | 'dryRun' | 'awsCli'>;
 
 export interface DeliveryOutcome {
   event: string;
@@ -70,13 +70,13 @@ export async function runDemo(ctx: Ctx, scenario: Scenario): Promise<DemoResult>
     throw new LabError('LabMissing', `The demo runs on your lab, and its ${lab ? `table ${ctx.names.table}` : `function ${ctx.names.function}`} does not exist.`, 'Build the lab first with upload-lab setup (or upload-lab learn), using the same options.', 'user');
   }
   // What an interrupted demo left (its function, its items) goes first.
-  await cleanUp(ctx, ctx.state.uploads.filter((key) => key.startsWith(DEMO_KEY_PREFIX)));
+  await cleanUp(ctx, ctx.state.uploads.filter((u) => u.itemOnly && u.key.startsWith(DEMO_KEY_PREFIX)).map((u) => u.key));
   const id = randomBytes(4).toString('hex');
   const keys = new Set<string>();
   const keyOf = (writer: string) => (key: DemoUpload['key']) => {
     const objectKey = `${DEMO_KEY_PREFIX}${id}-${writer}${key === 'other' ? '-other-key' : ''}.txt`;
     // Recorded before any item exists under it: teardown removes it if the demo is interrupted.
-    if (!keys.has(objectKey)) ctx.state.recordUpload(objectKey);
+    if (!keys.has(objectKey)) ctx.state.recordUpload({ bucket: ctx.names.bucket, key: objectKey, table: ctx.names.table, itemOnly: true });
     keys.add(objectKey);
     return objectKey;
   };
@@ -151,7 +151,7 @@ async function cleanUp(ctx: Ctx, keys: string[]): Promise<Change[]> {
   const removed: Change[] = [];
   for (const objectKey of keys) {
     await ctx.dynamodb.deleteItem(ctx.names.table, { bucket: ctx.names.bucket, object_key: objectKey });
-    ctx.state.forgetUpload(objectKey);
+    ctx.state.forgetUpload({ bucket: ctx.names.bucket, key: objectKey });
     removed.push({ action: 'remove', resource: `item ${ctx.names.bucket}/${objectKey} in ${ctx.names.table}` });
   }
   return [...(await removeDemoFunction(ctx)), ...removed];

@@ -33,4 +33,6 @@ export interface LabContext extends Services {
   upload: UploadEvidence | undefined;
   /** teardown --dry-run: `remove` says what it would remove and touches nothing. */
   dryRun: boolean;
+  /** `aws --region … [--endpoint-url …]`: the AWS CLI words for the commands teardown prints to remove something by hand. */
+  awsCli: string;
 }

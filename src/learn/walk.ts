@@ -142,7 +142,7 @@ async function checkPart(w: Walk, part: LessonPart, upload: boolean): Promise<bo
 async function uploadLive(w: Walk): Promise<void> {
   const { ctx, view } = w;
   view.line(m.uploadHeading);
-  ctx.upload = await uploadTestFile(ctx, ctx.state);
+  ctx.upload = await uploadTestFile(ctx);
   view.event({ type: 'upload-done', evidence: ctx.upload });
   const { logged, item } = await watchUpload(ctx, ctx.upload, (line) => view.logLine(line));
   if (!logged) view.line(m.noLogLine);

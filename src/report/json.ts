@@ -60,6 +60,7 @@ export class JsonReporter implements Reporter {
       dryRun,
       removed: changes.filter((c) => c.action === 'remove'),
       kept: changes.filter((c) => c.action === 'keep'),
+      left: changes.filter((c) => c.action === 'left'),
     });
   }
 

@@ -2,7 +2,7 @@ import type { Item } from '../aws/services.js';
 import type { HandlerZip } from '../deploy/zip.js';
 import type { LabNames } from '../lab/names.js';
 import { functionLogGroup } from '../aws-rules/arns.js';
-import { TEST_KEY } from '../lab/names.js';
+import { LAB_TAG, TEST_KEY } from '../lab/names.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
 import type { Change } from '../steps/step.js';
 
@@ -14,6 +14,7 @@ export const ACTION_WORDS: Record<Change['action'], string> = {
   change: 'change',
   remove: 'remove',
   keep: 'keep',
+  left: 'could not remove',
 };
 
 export const DONE_WORDS: Record<Change['action'], string> = {
@@ -22,6 +23,7 @@ export const DONE_WORDS: Record<Change['action'], string> = {
   change: 'changed',
   remove: 'removed',
   keep: 'kept',
+  left: 'could not remove',
 };
 
 export function describeChange(change: Change, done: boolean): string {
@@ -76,6 +78,18 @@ export const messages = {
   teardownHeading: (dryRun: boolean) => (dryRun ? 'Would remove (dry run, nothing changed):' : 'Teardown:'),
   nothingToRemove: 'Nothing to remove: no lab created by upload-lab is recorded for this account and region.',
   removedAll: 'Done: everything the lab created is gone.',
+  removedAllButKept: 'Done: everything the lab created is gone; what is kept above was not the lab\'s.',
+  leftHeading: (count: number) => `Teardown did not finish: ${count} resource${count === 1 ? '' : 's'} could not be removed. They stay recorded: rerun \`upload-lab teardown\` to try again, or remove them by hand:`,
+  byHand: 'remove it by hand',
+  lookAlike: `it is not tagged ${LAB_TAG}, so it is a look-alike, not the one the lab created`,
+  notLabObject: 'it was replaced since the lab uploaded it: it lacks the lab\'s x-amz-meta-upload-lab marker',
+  notLabItem: 'a later upload rewrote it: its etag is not the lab upload\'s',
+  notCreatedByLab: 'the lab did not create it',
+  detachedForRemoval: (policy: string, role: string) => `policy ${policy} from role ${role}`,
+  waitingForLock: (pid: number) => `Waiting for the other upload-lab command (pid ${pid}) working on this lab to finish… (Ctrl+C to stop)`,
+  corruptState: (message: string) => `${message} Going on from what AWS shows.`,
+  recovered: (kinds: string[]) =>
+    kinds.length ? `Recorded again from their upload-lab tag or id: ${kinds.join(', ')}.` : 'Nothing in AWS carries the lab\'s tag or id under the lab\'s names: nothing is recorded.',
   errorFix: 'fix',
   sandboxServing: (endpoint: string, dataDir: string) => `upload-lab sandbox serving S3, DynamoDB, Lambda, IAM, CloudWatch Logs and STS at ${endpoint} (data in ${dataDir})`,
   sandboxStopping: 'Stopping the sandbox…',
@@ -147,3 +161,32 @@ export function itemLines(item: Item): { name: string; value: string; key: boole
   const rest = Object.keys(item).filter((name) => !keys.includes(name)).sort();
   return [...keys, ...rest].filter((name) => name in item).map((name) => ({ name, value: JSON.stringify(item[name]), key: keys.includes(name) }));
 }
+
+/**
+ * The AWS CLI words that reach the same account and region as the command did, for the commands
+ * teardown prints. The in-process sandbox is gone when the command ends: point at `upload-lab sandbox`.
+ */
+export function awsCliPrefix(target: Target, profile?: string): string {
+  const endpoint = target.endpoint && (target.inProcess ? `http://${DEFAULT_HOST}:${DEFAULT_PORT}` : target.endpoint);
+  return ['aws', ...(endpoint ? ['--endpoint-url', endpoint] : []), '--region', target.region, ...(profile ? ['--profile', profile] : [])].join(' ');
+}
+
+/** The AWS CLI command that removes each kind of resource by hand, given awsCliPrefix's words. */
+export const removalCommand = {
+  table: (aws: string, table: string) => `${aws} dynamodb delete-table --table-name ${table}`,
+  bucket: (aws: string, bucket: string) => `${aws} s3 rb s3://${bucket} --force`,
+  object: (aws: string, bucket: string, key: string) => `${aws} s3api delete-object --bucket ${bucket} --key ${key}`,
+  item: (aws: string, table: string, bucket: string, key: string) =>
+    `${aws} dynamodb delete-item --table-name ${table} --key '${JSON.stringify({ bucket: { S: bucket }, object_key: { S: key } })}'`,
+  function: (aws: string, fn: string) => `${aws} lambda delete-function --function-name ${fn}`,
+  permission: (aws: string, fn: string, sid: string) => `${aws} lambda remove-permission --function-name ${fn} --statement-id ${sid}`,
+  logGroup: (aws: string, group: string) => `${aws} logs delete-log-group --log-group-name ${group}`,
+  rolePolicy: (aws: string, role: string, policy: string) => `${aws} iam delete-role-policy --role-name ${role} --policy-name ${policy}`,
+  /** A role goes only once no policy is attached to it nor inline in it. */
+  role: (aws: string, role: string) =>
+    `for arn in $(${aws} iam list-attached-role-policies --role-name ${role} --query 'AttachedPolicies[].PolicyArn' --output text); do ${aws} iam detach-role-policy --role-name ${role} --policy-arn $arn; done; ` +
+    `for name in $(${aws} iam list-role-policies --role-name ${role} --query 'PolicyNames[]' --output text); do ${aws} iam delete-role-policy --role-name ${role} --policy-name $name; done; ` +
+    `${aws} iam delete-role --role-name ${role}`,
+  notificationRule: (aws: string, bucket: string, ruleId: string) =>
+    `${aws} s3api get-bucket-notification-configuration --bucket ${bucket} > rules.json, delete the rule with "Id": "${ruleId}" from rules.json, then ${aws} s3api put-bucket-notification-configuration --bucket ${bucket} --notification-configuration file://rules.json`,
+};

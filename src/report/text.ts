@@ -27,7 +27,7 @@ export const plainStyle: Style = {
   warn: same,
   dim: same,
   highlight: same,
-  symbols: { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', warn: 'WARN', create: '+', reuse: '=', change: '~', remove: '-', keep: '=' },
+  symbols: { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', warn: 'WARN', create: '+', reuse: '=', change: '~', remove: '-', keep: '=', left: '!' },
 };
 
 /** A spinner shows what runs now; `persist` clears it and writes a finished line. */
@@ -102,7 +102,10 @@ export class TextReporter implements Reporter {
         this.line(`  ${style.symbols.create} ${messages.uploaded(event.evidence.key, event.evidence.etag)}`);
         return;
       case 'remove-done':
-        for (const change of event.changes) this.line(this.changeLine(change, true));
+        for (const change of event.changes) {
+          this.line(this.changeLine(change, true));
+          if (change.command) this.line(`      ${messages.byHand}: ${change.command}`);
+        }
         return;
     }
   }
@@ -138,8 +141,18 @@ export class TextReporter implements Reporter {
     if (dryRun) {
       this.line(messages.teardownHeading(true));
       for (const change of changes) this.line(this.changeLine(change, false));
-    } else {
-      this.line(messages.removedAll);
+      return;
+    }
+    const left = changes.filter((c) => c.action === 'left');
+    if (left.length === 0) {
+      this.line(changes.some((c) => c.action === 'keep' && c.command) ? messages.removedAllButKept : messages.removedAll);
+      return;
+    }
+    this.line();
+    this.line(this.style.fail(messages.leftHeading(left.length)));
+    for (const change of left) {
+      this.line(`  ${this.style.symbols.left} ${change.resource}: ${change.reason ?? ''}`);
+      if (change.command) this.line(`      ${change.command}`);
     }
   }
 

@@ -13,7 +13,7 @@ export function ttyStyle(): Style {
     warn: chalk.yellow,
     dim: chalk.dim,
     highlight: (text) => chalk.bold.cyan(text),
-    symbols: { pass: '✔', fail: '✖', skip: '○', warn: '⚠', create: chalk.green('+'), reuse: '=', change: chalk.yellow('~'), remove: chalk.red('-'), keep: '=' },
+    symbols: { pass: '✔', fail: '✖', skip: '○', warn: '⚠', create: chalk.green('+'), reuse: '=', change: chalk.yellow('~'), remove: chalk.red('-'), keep: '=', left: chalk.red('!') },
   };
 }
 

@@ -3,7 +3,7 @@ import type { IamApi, LambdaApi, LogsApi, Service, World } from './world.js';
 /** What building a service gives: its wire handler, and for the services others call, their API. */
 interface Built {
   iam: { service: Service; api: IamApi };
-  lambda: { service: Service; api: LambdaApi };
+  lambda: { service: Service; api: LambdaApi; whenAsyncIdle(): Promise<void> };
   logs: { service: Service; api: LogsApi };
   s3: { service: Service };
   sts: { service: Service };
@@ -81,6 +81,12 @@ export class Engines {
   /** Saves the state of the services that were built. */
   flush(): void {
     for (const built of this.built.values()) built.service.flush?.();
+  }
+
+  /** Resolves once no asynchronous Lambda invocation is running or waiting for a retry (at once if Lambda was never built). */
+  whenLambdaIdle(): Promise<void> {
+    const lambda = this.built.get('lambda') as Built['lambda'] | undefined;
+    return lambda ? lambda.whenAsyncIdle() : Promise.resolve();
   }
 
   /** The built service, for the world's APIs: only ever asked for after `ready` loaded it (see `needs`). */

@@ -107,6 +107,8 @@ export class Router {
     private readonly services: ServiceLookup,
     private readonly world: Pick<World, 'sessions' | 'iam'>,
     private readonly maxBodyBytes: number,
+    /** `service:Operation` names to fail (see Sandbox.faults); read at each request, so a test can change it. */
+    private readonly faults: ReadonlySet<string> = new Set(),
   ) {}
 
   listening(port: number): void {
@@ -165,6 +167,8 @@ export class Router {
       const body = await readBody(req, Math.min(limit.bytes, this.maxBodyBytes), limit.error);
       bodyRead = true;
       if (protocol.tooDeep && jsonTooDeep(body)) throw protocol.tooDeep();
+      const operation = `${service}:${operationName(req, body)}`;
+      if (this.faults.has(operation)) throw new AwsError('InjectedFault', `The sandbox was told to fail ${operation} (its fault switch).`, 400);
       const request: SandboxRequest = {
         ...base,
         rawPath: url.pathname,
@@ -195,6 +199,14 @@ function defaultLimit(service: string, bytes: number): BodyLimit {
         ? new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400)
         : new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${bytes} bytes.`, 413),
   };
+}
+
+/** The operation of a Query (form `Action`) or JSON (`X-Amz-Target`) request; REST requests are not named. */
+function operationName(req: IncomingMessage, body: Buffer): string {
+  const target = header(req, 'x-amz-target');
+  if (target) return target.slice(target.indexOf('.') + 1);
+  if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return new URLSearchParams(body.toString('utf8')).get('Action') ?? '';
+  return '';
 }
 
 function withRequestId(response: SandboxResponse, requestId: string, service: string): SandboxResponse {

@@ -13,6 +13,14 @@ export interface Sandbox {
   readonly endpoint: string;
   readonly port: number;
   readonly options: SandboxOptions;
+  /**
+   * Fault injection, for tests of what the CLI does when AWS refuses: every request for a listed
+   * `service:Operation` (Query and JSON protocols: IAM, STS, DynamoDB, Logs), e.g. `iam:DeleteRole`,
+   * is answered `InjectedFault` (400). Empty unless a caller adds to it; changes apply at once.
+   */
+  readonly faults: Set<string>;
+  /** Resolves once no asynchronous Lambda invocation is running or waiting for a retry. */
+  whenAsyncIdle(): Promise<void>;
   /** Saves state, stops function environments, releases the data dir. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -39,7 +47,8 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
     },
   };
   engines.attach(world);
-  const router = new Router(engines, world, options.maxBodyBytes);
+  const faults = new Set<string>();
+  const router = new Router(engines, world, options.maxBodyBytes, faults);
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH && router.admits(req)) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(healthAnswer());
@@ -57,6 +66,11 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
       },
     );
   });
+  // An idle keep-alive connection is closed by the server after this long. Clients that do not close
+  // theirs first (Node 20's agent without a timeout, botocore) can reuse one just as it closes and
+  // get ECONNRESET: a long server timeout, like AWS's own endpoints, makes that rare for them; our
+  // own clients close theirs after 4 s (aws/clients.ts).
+  server.keepAliveTimeout = 65_000;
   // Clients that hang up mid-request (fuzzers, killed CLIs) must not take the server down.
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -79,6 +93,8 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
     endpoint,
     port,
     options,
+    faults,
+    whenAsyncIdle: () => engines.whenLambdaIdle(),
     close() {
       closing ??= (async () => {
         server.closeAllConnections();

@@ -1,7 +1,8 @@
 import { hasAwsCode, LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { LAB_TAG } from '../lab/names.js';
-import { createRecorded, removeIfOurs } from './ownership.js';
+import { messages, removalCommand } from '../report/messages.js';
+import { removeIfOurs } from './ownership.js';
 import type { Change, LabStep } from './step.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Change, LabStep } from './step.js';
  * table and the role; `trigger`'s check reports a missing bucket.
  */
 
-type Ctx = Pick<LabContext, 'names' | 's3' | 'state' | 'dryRun' | 'bucketGiven'>;
+type Ctx = Pick<LabContext, 'names' | 's3' | 'state' | 'dryRun' | 'bucketGiven' | 'awsCli'>;
 
 const notYours = (bucket: string) =>
   new LabError('BucketNotYours', `The bucket name ${bucket} is taken by another AWS account (bucket names are global).`, 'Pass --bucket <a name of your own>, e.g. --bucket upload-lab-<your initials>-<random digits>.', 'user');
@@ -27,26 +28,40 @@ async function apply(ctx: Ctx): Promise<Change[]> {
   const resource = `bucket ${ctx.names.bucket}`;
   const access = await ctx.s3.headBucket(ctx.names.bucket);
   if (access === 'forbidden') throw notYours(ctx.names.bucket);
-  if (access === 'owned') return [{ action: 'reuse', resource }];
+  if (access === 'owned') {
+    // Created by a run killed before it could tag it: finish that run's work.
+    if (ctx.state.created('bucket') === ctx.names.bucket && ctx.state.isPending('bucket')) {
+      await ctx.s3.tagBucket(ctx.names.bucket, { [LAB_TAG]: 'true' });
+      ctx.state.confirm('bucket');
+    }
+    return [{ action: 'reuse', resource }];
+  }
+  // S3 takes tags only after CreateBucket: recorded pending until tagged, so a run killed (or
+  // refused PutBucketTagging) in between leaves a bucket that teardown still knows as the lab's.
+  ctx.state.recordPending('bucket', ctx.names.bucket);
   try {
-    await createRecorded(ctx.state, 'bucket', ctx.names.bucket, () => ctx.s3.createBucket(ctx.names.bucket, ctx.names.region));
+    await ctx.s3.createBucket(ctx.names.bucket, ctx.names.region);
   } catch (error) {
+    ctx.state.forget('bucket');
     if (hasAwsCode(error, 'BucketAlreadyExists')) throw notYours(ctx.names.bucket);
     // Created by a concurrent run between our HEAD and CREATE: not ours to record.
     if (hasAwsCode(error, 'BucketAlreadyOwnedByYou')) return [{ action: 'reuse', resource }];
     throw error;
   }
   await ctx.s3.tagBucket(ctx.names.bucket, { [LAB_TAG]: 'true' });
+  ctx.state.confirm('bucket');
   return [{ action: 'create', resource }];
 }
 
 async function remove(ctx: Ctx): Promise<Change[]> {
   const bucket = ctx.state.created('bucket');
-  if (!bucket) return ctx.names.bucket ? [{ action: 'keep', resource: `bucket ${ctx.names.bucket}`, reason: 'the lab did not create it' }] : [];
+  if (!bucket) return ctx.names.bucket ? [{ action: 'keep', resource: `bucket ${ctx.names.bucket}`, reason: messages.notCreatedByLab }] : [];
   return removeIfOurs(ctx, 'bucket', `bucket ${bucket} and its objects`, {
+    command: removalCommand.bucket(ctx.awsCli, bucket),
     tags: async () => ((await ctx.s3.headBucket(bucket)) === 'owned' ? ctx.s3.bucketTags(bucket) : undefined),
     remove: async () => {
-      // The lab created the bucket, so everything in it is the lab's: a bucket must be empty to go.
+      // The lab created the bucket (and it still carries the lab's tag), so what is in it goes with
+      // it, as `aws s3 rb --force` would: a bucket must be empty to go.
       for (const key of await ctx.s3.listKeys(bucket)) await ctx.s3.deleteObject(bucket, key);
       await ctx.s3.deleteBucket(bucket);
     },

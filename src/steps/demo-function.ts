@@ -1,9 +1,10 @@
 import { functionLogGroup } from '../aws-rules/arns.js';
 import type { LabContext } from '../lab/context.js';
+import { removalCommand } from '../report/messages.js';
 import { removeIfOurs } from './ownership.js';
 import { noChanges, type Change, type LabStep } from './step.js';
 
-type Ctx = Pick<LabContext, 'lambda' | 'logs' | 'state' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'lambda' | 'logs' | 'state' | 'dryRun' | 'awsCli'>;
 
 /**
  * The second function `upload-lab demo` deploys beside the lab's (the lesson's plain-PutItem handler).
@@ -18,6 +19,7 @@ export async function removeDemoFunction(ctx: Ctx): Promise<Change[]> {
       const fn = await ctx.lambda.getFunction(name);
       return fn && (fn.tags ?? {});
     },
+    command: removalCommand.function(ctx.awsCli, name),
     remove: () => ctx.lambda.deleteFunction(name),
   });
   const group = functionLogGroup(name);

@@ -1,9 +1,10 @@
 import type { LabContext } from '../lab/context.js';
 import { createFunction, updateFunction, whenSettled } from './function.js';
+import { removalCommand } from '../report/messages.js';
 import { removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'clock' | 'timeoutMs' | 'handlerZip' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'clock' | 'timeoutMs' | 'handlerZip' | 'dryRun' | 'awsCli'>;
 
 async function check(ctx: Ctx): Promise<CheckResult> {
   const fn = await ctx.lambda.getFunction(ctx.names.function);
@@ -44,6 +45,7 @@ async function remove(ctx: Ctx): Promise<Change[]> {
       const fn = await ctx.lambda.getFunction(name);
       return fn && (fn.tags ?? {});
     },
+    command: removalCommand.function(ctx.awsCli, name),
     remove: () => ctx.lambda.deleteFunction(name),
   });
 }

@@ -24,7 +24,15 @@ export const steps: readonly Step[] = [tableStep, permissionsStep, envStep, code
 export const prerequisites: readonly LabStep<'bucket'>[] = [bucketStep];
 
 /**
- * Every step in apply order; teardown walks it backwards, so the bucket goes after the trigger that
- * uses it, and a function left by an interrupted `upload-lab demo` goes first.
+ * Every step in apply order; the demo's function (never built by setup) last.
  */
 export const allSteps: readonly LabStep<string>[] = [...prerequisites, ...steps, demoFunctionStep];
+
+/**
+ * Teardown's order. What invokes the lab's function goes first (a function left by an interrupted
+ * `upload-lab demo`, the trigger, then the function itself), so no late event or retry can recreate
+ * the log group or rewrite an item once they are removed; then the log group, the lab's uploads and
+ * their items, the role (after the functions that used it), the table and, last, the bucket the
+ * trigger was on.
+ */
+export const removeOrder: readonly LabStep<string>[] = [demoFunctionStep, triggerStep, envStep, codeStep, logsStep, itemStep, permissionsStep, tableStep, bucketStep];

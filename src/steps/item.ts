@@ -4,10 +4,13 @@ import { TEST_KEY } from '../lab/names.js';
 import { hasAwsCode } from '../errors.js';
 import { missingFields } from '../lab/probe.js';
 import { poll } from '../lab/retry.js';
-import { GONE } from './ownership.js';
+import { GONE, leftBehind } from './ownership.js';
+import { isLabObject } from './trigger.js';
+import type { Upload } from '../lab/state.js';
+import { messages, removalCommand } from '../report/messages.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 's3' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun' | 'awsCli'>;
 
 
 /**
@@ -15,7 +18,7 @@ type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'clock' | 'timeoutMs' | 'poll
  * test file's content changes on every upload), so an item left from an earlier run does not pass.
  */
 async function check(ctx: Ctx): Promise<CheckResult> {
-  const key = { bucket: ctx.names.bucket, object_key: TEST_KEY };
+  const key = { bucket: ctx.names.bucket, object_key: ctx.upload?.key ?? TEST_KEY };
   const wanted = ctx.upload?.etag;
   const outcome = await poll<Item>(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, ctx.pollIntervalMs, async () => {
     const item = await ctx.dynamodb.getItem(ctx.names.table, key);
@@ -32,24 +35,56 @@ async function check(ctx: Ctx): Promise<CheckResult> {
 }
 
 /** The item itself, for setup's closing summary. */
-export function savedItem(ctx: Pick<LabContext, 'names' | 'dynamodb'>): Promise<Item | undefined> {
-  return ctx.dynamodb.getItem(ctx.names.table, { bucket: ctx.names.bucket, object_key: TEST_KEY });
+export function savedItem(ctx: Pick<LabContext, 'names' | 'dynamodb' | 'upload'>): Promise<Item | undefined> {
+  return ctx.dynamodb.getItem(ctx.names.table, { bucket: ctx.names.bucket, object_key: ctx.upload?.key ?? TEST_KEY });
 }
 
-/** A table the lab created goes whole (with the env step's table); in the learner's own table, only the items of the lab's uploads. */
+/**
+ * The lab's test uploads and the items they produced, each only while it is still the lab's: an
+ * object that lost the lab's marker was replaced by someone, an item with another ETag was rewritten
+ * by a later upload. In a table (or bucket) the lab created, they would go with it anyway. Runs after
+ * the trigger and the function are gone, so no late event rewrites an item once it is removed.
+ */
 async function remove(ctx: Ctx): Promise<Change[]> {
-  if (ctx.state.created('table')) return [];
   const changes: Change[] = [];
-  for (const objectKey of ctx.state.uploads) {
-    changes.push({ action: 'remove', resource: `item ${ctx.names.bucket}/${objectKey} in ${ctx.names.table}` });
-    if (ctx.dryRun) continue;
-    try {
-      await ctx.dynamodb.deleteItem(ctx.names.table, { bucket: ctx.names.bucket, object_key: objectKey });
-    } catch (error) {
-      if (!hasAwsCode(error, ...GONE)) throw error;
-    }
+  for (const upload of ctx.state.uploads) {
+    const objectChanges = [...(await removeItem(ctx, upload)), ...(await removeObject(ctx, upload))];
+    changes.push(...objectChanges);
+    if (!ctx.dryRun && !objectChanges.some((c) => c.action === 'left')) ctx.state.forgetUpload(upload);
   }
   return changes;
+}
+
+async function removeItem(ctx: Ctx, { bucket, key, table, etag }: Upload): Promise<Change[]> {
+  if (ctx.state.created('table') === table) return [];
+  const resource = `item ${bucket}/${key} in ${table}`;
+  if (ctx.dryRun) return [{ action: 'remove', resource }];
+  const command = removalCommand.item(ctx.awsCli, table, bucket, key);
+  try {
+    const item = await ctx.dynamodb.getItem(table, { bucket, object_key: key });
+    if (!item) return [];
+    if (etag !== undefined && item.etag !== etag) return [{ action: 'keep', resource, reason: messages.notLabItem, command }];
+    await ctx.dynamodb.deleteItem(table, { bucket, object_key: key });
+    return [{ action: 'remove', resource }];
+  } catch (error) {
+    return hasAwsCode(error, ...GONE) ? [] : [leftBehind(resource, error, command)];
+  }
+}
+
+async function removeObject(ctx: Ctx, { bucket, key, itemOnly }: Upload): Promise<Change[]> {
+  if (itemOnly) return [];
+  const resource = `object ${bucket}/${key}`;
+  if (ctx.dryRun) return [{ action: 'remove', resource }];
+  const command = removalCommand.object(ctx.awsCli, bucket, key);
+  try {
+    const object = await ctx.s3.headObject(bucket, key);
+    if (!object) return [{ action: 'remove', resource, reason: 'already gone' }];
+    if (!isLabObject(object)) return [{ action: 'keep', resource, reason: messages.notLabObject, command }];
+    await ctx.s3.deleteObject(bucket, key);
+    return [{ action: 'remove', resource }];
+  } catch (error) {
+    return hasAwsCode(error, ...GONE) ? [{ action: 'remove', resource, reason: 'already gone' }] : [leftBehind(resource, error, command)];
+  }
 }
 
 export const itemStep = {

@@ -1,16 +1,19 @@
 import type { LabContext } from '../lab/context.js';
-import { functionLogGroup } from '../aws-rules/arns.js';
-import { TEST_KEY } from '../lab/names.js';
+import { functionLogGroup, logGroupArn } from '../aws-rules/arns.js';
+import { hasAwsCode } from '../errors.js';
+import { LAB_TAG, TEST_KEY } from '../lab/names.js';
+import { removalCommand } from '../report/messages.js';
+import { createRecorded, removeIfOurs } from './ownership.js';
 import { poll } from '../lab/retry.js';
-import { noChanges, type Change, type CheckResult, type Step } from './step.js';
+import type { Change, CheckResult, Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'logs' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'logs' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun' | 'awsCli'>;
 
 // Log lines reach CloudWatch seconds after they are printed; a log-free answer is asked again.
 // The lab's clock and AWS's may differ a little; a line from just before the upload is still this upload's.
 const CLOCK_SKEW_MS = 5000;
 
-export const successLine = (bucket: string) => `Saved metadata for ${bucket}/${TEST_KEY}`;
+export const successLine = (bucket: string, key = TEST_KEY) => `Saved metadata for ${bucket}/${key}`;
 
 /**
  * Looks for the handler's success line in /aws/lambda/<function>. After an upload: a line since that
@@ -18,7 +21,7 @@ export const successLine = (bucket: string) => `Saved metadata for ${bucket}/${T
  */
 async function check(ctx: Ctx): Promise<CheckResult> {
   const group = functionLogGroup(ctx.names.function);
-  const line = successLine(ctx.names.bucket);
+  const line = successLine(ctx.names.bucket, ctx.upload?.key);
   // A quoted filter pattern matches the exact phrase (unquoted, `/` and `.` would split it into terms).
   const pattern = `"${line}"`;
   const since = ctx.upload ? ctx.upload.at - CLOCK_SKEW_MS : undefined;
@@ -39,23 +42,48 @@ async function recentErrors(ctx: Ctx, group: string, since: number | undefined):
   return last && last.length > 300 ? `${last.slice(0, 300)}…` : last;
 }
 
+/**
+ * Lambda creates /aws/lambda/<function> untagged on the first invocation; the lab creates it first,
+ * tagged, so teardown can prove it is the lab's. One that already exists (an earlier function of that
+ * name left it, or the learner made it) is used but not recorded, and so kept.
+ */
+async function plan(ctx: Ctx): Promise<Change[]> {
+  const group = functionLogGroup(ctx.names.function);
+  return [(await ctx.logs.logGroupTags(logGroupArn(ctx.names.region, ctx.names.account, group))) ? { action: 'reuse', resource: `log group ${group}` } : { action: 'create', resource: `log group ${group}`, reason: `tagged ${LAB_TAG}` }];
+}
+
+async function apply(ctx: Ctx): Promise<Change[]> {
+  const group = functionLogGroup(ctx.names.function);
+  if (await ctx.logs.logGroupTags(logGroupArn(ctx.names.region, ctx.names.account, group))) return [{ action: 'reuse', resource: `log group ${group}` }];
+  try {
+    await createRecorded(ctx.state, 'logGroup', group, () => ctx.logs.createLogGroup(group, { [LAB_TAG]: 'true' }));
+  } catch (error) {
+    // Made meanwhile by the function's first invocation or a concurrent run: not ours to record.
+    if (!hasAwsCode(error, 'ResourceAlreadyExistsException')) throw error;
+    return [{ action: 'reuse', resource: `log group ${group}` }];
+  }
+  return [{ action: 'create', resource: `log group ${group}`, reason: `tagged ${LAB_TAG}` }];
+}
+
 async function remove(ctx: Ctx): Promise<Change[]> {
-  // Lambda creates the group on the first invocation; it is the lab's when the function is.
-  const fn = ctx.state.created('function');
-  if (!fn) return [];
-  const group = functionLogGroup(fn);
-  if (ctx.dryRun) return [{ action: 'remove', resource: `log group ${group}` }];
-  const existed = await ctx.logs.deleteLogGroup(group);
-  return [{ action: 'remove', resource: `log group ${group}`, ...(existed ? {} : { reason: 'already gone' }) }];
+  const group = ctx.state.created('logGroup');
+  if (!group) return [];
+  return removeIfOurs(ctx, 'logGroup', `log group ${group}`, {
+    tags: () => ctx.logs.logGroupTags(logGroupArn(ctx.names.region, ctx.names.account, group)),
+    command: removalCommand.logGroup(ctx.awsCli, group),
+    remove: async () => {
+      await ctx.logs.deleteLogGroup(group);
+    },
+  });
 }
 
 export const logsStep = {
   id: 'logs',
-  applyAfter: ['trigger'],
+  // Before the function's first invocation, which happens only once every step is applied.
+  applyAfter: [],
   checkAfter: ['trigger', 'code'],
-  // Nothing to build: the function writes its logs.
-  plan: noChanges,
-  apply: noChanges,
+  plan,
+  apply,
   check,
   remove,
 } satisfies Step;

@@ -1,8 +1,9 @@
 import type { Tags } from '../aws/services.js';
-import { hasAwsCode } from '../errors.js';
+import { hasAwsCode, toLabError } from '../errors.js';
 import { LAB_TAG } from '../lab/names.js';
 import type { LabContext } from '../lab/context.js';
 import type { ResourceKind, StateStore } from '../lab/state.js';
+import { messages } from '../report/messages.js';
 import type { Change } from './step.js';
 
 /**
@@ -21,39 +22,55 @@ export async function createRecorded<T>(state: Pick<StateStore, 'record' | 'forg
 }
 
 /** The codes with which each service says "no such thing": a resource already gone is removed. */
-export const GONE = ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'NoSuchBucket', 'NotFound'];
+export const GONE = ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'NoSuchBucket', 'NoSuchKey', 'NotFound'];
+
+export const isTaggedByLab = (tags: Tags) => Object.hasOwn(tags, LAB_TAG);
+
+/** A removal that failed: said with AWS's reason and the command that removes it by hand; it stays recorded. */
+export function leftBehind(resource: string, error: unknown, command: string): Change {
+  return { action: 'left', resource, reason: toLabError(error).message, command };
+}
 
 /**
- * Removes a resource the state file says the lab created, then forgets it. `tags` (where the service
- * has tags) double-checks: a resource that carries tags but not `upload-lab` was replaced by someone
- * else's since, and is kept. `undefined` tags mean the resource is gone already. A dry run only says
- * what would go.
+ * Removes a resource the state file says the lab created, then forgets it. Where the service has tags,
+ * `tags` proves it is still the lab's: a resource without the `upload-lab` tag is a look-alike (the
+ * learner recreated it by hand under the same name), kept with the command that removes it by hand.
+ * `undefined` tags mean the resource is gone already. `remove` may report what it had to change first
+ * (policies detached from a role). A failure is not thrown: it comes back as a `left` change, the
+ * resource stays recorded, and teardown goes on with the others. A dry run only says what would go.
  */
 export async function removeIfOurs(
   { state, dryRun }: Pick<LabContext, 'state' | 'dryRun'>,
   kind: ResourceKind,
   resource: string,
-  ops: { tags?: () => Promise<Tags | undefined>; remove: () => Promise<void> },
+  ops: { tags?: () => Promise<Tags | undefined>; remove: () => Promise<Change[] | void>; command: string },
 ): Promise<Change[]> {
   if (dryRun) return [{ action: 'remove', resource }];
-  if (ops.tags) {
-    const tags = await ops.tags();
-    if (tags === undefined) {
-      state.forget(kind);
-      return [{ action: 'remove', resource, reason: 'already gone' }];
-    }
-    if (Object.keys(tags).length > 0 && !(LAB_TAG in tags)) {
-      state.forget(kind);
-      return [{ action: 'keep', resource, reason: `it is not tagged ${LAB_TAG}, so it is not the one the lab created` }];
-    }
-  }
-  try {
-    await ops.remove();
-  } catch (error) {
-    if (!hasAwsCode(error, ...GONE)) throw error;
+  const gone = (): Change[] => {
     state.forget(kind);
     return [{ action: 'remove', resource, reason: 'already gone' }];
+  };
+  try {
+    if (ops.tags) {
+      const tags = await ops.tags();
+      if (tags === undefined) return gone();
+      // Untagged but never confirmed: the lab's own, from a run killed before it could tag it.
+      const untaggedOwn = state.isPending(kind) && Object.keys(tags).length === 0;
+      if (!isTaggedByLab(tags) && !untaggedOwn) {
+        state.forget(kind);
+        return [{ action: 'keep', resource, reason: messages.lookAlike, command: ops.command }];
+      }
+    }
+    let first: Change[];
+    try {
+      first = (await ops.remove()) ?? [];
+    } catch (error) {
+      if (!hasAwsCode(error, ...GONE)) throw error;
+      return gone();
+    }
+    state.forget(kind);
+    return [...first, { action: 'remove', resource }];
+  } catch (error) {
+    return [leftBehind(resource, error, ops.command)];
   }
-  state.forget(kind);
-  return [{ action: 'remove', resource }];
 }

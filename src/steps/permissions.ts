@@ -7,10 +7,11 @@ import { overBroadGrants } from '../policy/breadth.js';
 import { trustsLambda } from '../policy/trust.js';
 import { evaluatePolicies, type EvaluationRequest } from '../policy/evaluate.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { removalCommand } from '../report/messages.js';
 import { createRecorded, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'dryRun' | 'awsCli'>;
 
 export const LAMBDA_TRUST_POLICY: PolicyDocument = {
   Version: '2012-10-17',
@@ -171,24 +172,56 @@ async function apply(ctx: Ctx): Promise<Change[]> {
   return changes;
 }
 
+/**
+ * The lab's inline policy, and the role when the lab created it. A role must be empty to go: what the
+ * learner attached (AWSLambdaBasicExecutionRole, the console's usual answer) or added inline is
+ * detached or deleted first, else DeleteRole fails with DeleteConflict. The managed policies themselves
+ * stay; only their attachment to the lab's role goes.
+ */
 async function remove(ctx: Ctx): Promise<Change[]> {
   const changes: Change[] = [];
+  const role = ctx.state.created('role');
   const policy = ctx.state.created('rolePolicy');
   if (policy) {
-    const [role, name] = policy.split('/') as [string, string];
-    changes.push(...(await removeIfOurs(ctx, 'rolePolicy', `inline policy ${name} on ${role}`, { remove: () => ctx.iam.deleteRolePolicy(role, name) })));
+    const [policyRole, name] = policy.split('/') as [string, string];
+    // On the lab's own role it goes with the role, below.
+    if (policyRole !== role) {
+      changes.push(
+        ...(await removeIfOurs(ctx, 'rolePolicy', `inline policy ${name} on ${policyRole}`, {
+          command: removalCommand.rolePolicy(ctx.awsCli, policyRole, name),
+          remove: () => ctx.iam.deleteRolePolicy(policyRole, name),
+        })),
+      );
+    }
   }
-  const role = ctx.state.created('role');
   if (role) {
-    changes.push(
-      ...(await removeIfOurs(ctx, 'role', `role ${role}`, {
-        tags: async () => {
-          const found = await ctx.iam.getRole(role);
-          return found && (found.tags ?? {});
-        },
-        remove: () => ctx.iam.deleteRole(role),
-      })),
-    );
+    const outcome = await removeIfOurs(ctx, 'role', `role ${role}`, {
+      tags: async () => {
+        const found = await ctx.iam.getRole(role);
+        return found && (found.tags ?? {});
+      },
+      command: removalCommand.role(ctx.awsCli, role),
+      remove: async () => {
+        const emptied = await emptyRole(ctx, role);
+        await ctx.iam.deleteRole(role);
+        return emptied;
+      },
+    });
+    changes.push(...outcome);
+    if (policy?.startsWith(`${role}/`) && !ctx.dryRun && !outcome.some((c) => c.action === 'left')) ctx.state.forget('rolePolicy');
+  }
+  return changes;
+}
+
+async function emptyRole(ctx: Ctx, role: string): Promise<Change[]> {
+  const changes: Change[] = [];
+  for (const arn of await ctx.iam.attachedPolicyArns(role)) {
+    await ctx.iam.detachPolicy(role, arn);
+    changes.push({ action: 'remove', resource: `attachment of ${arn.slice(arn.lastIndexOf('/') + 1)} to role ${role}`, reason: 'the policy itself is kept' });
+  }
+  for (const name of await ctx.iam.inlinePolicyNames(role)) {
+    await ctx.iam.deleteRolePolicy(role, name);
+    changes.push({ action: 'remove', resource: `inline policy ${name} on ${role}` });
   }
   return changes;
 }

@@ -2,7 +2,7 @@ import { loadChecklist } from '../checklist.js';
 import { toLabError } from '../errors.js';
 import type { LabContext, UploadEvidence } from '../lab/context.js';
 import { TEST_KEY } from '../lab/names.js';
-import { allSteps, steps } from './index.js';
+import { allSteps, removeOrder, steps } from './index.js';
 import type { Change, LabStep, StepId } from './step.js';
 import { uploadTestFile } from './trigger.js';
 
@@ -123,15 +123,17 @@ export async function checkStep(ctx: LabContext, id: StepId, listen: Listener, b
   return outcome;
 }
 
-/** The test upload as setup makes it: recorded, so teardown removes it even from the learner's bucket. */
-export const recordedUpload = (ctx: LabContext) => () => uploadTestFile(ctx, ctx.state);
-/** The test upload as verify makes it: part of grading someone's lab, not the lab's own resource. */
-export const plainUpload = (ctx: LabContext) => () => uploadTestFile(ctx);
+/** The test upload, as setup and verify make it: recorded, so teardown removes it (and its item) while they are still the lab's. */
+export const recordedUpload = (ctx: LabContext) => () => uploadTestFile(ctx);
 
-/** Removes, in reverse apply order, what the state file says the lab created. */
+/**
+ * Removes, in removeOrder, what the state file says the lab created. A removal that fails does not
+ * stop the others: it comes back as a `left` change (why, and the command that removes it by hand)
+ * and stays recorded for the next teardown.
+ */
 export async function removeSteps(ctx: LabContext, listen: Listener): Promise<Change[]> {
   const all: Change[] = [];
-  for (const step of [...allSteps].reverse()) {
+  for (const step of removeOrder) {
     const changes = await step.remove(ctx);
     all.push(...changes);
     listen({ type: 'remove-done', id: step.id, changes });

@@ -13,11 +13,14 @@ export interface CheckResult {
 
 /** One thing a step does (or would do, in a plan) to one resource. */
 export interface Change {
-  action: 'create' | 'reuse' | 'change' | 'remove' | 'keep';
+  /** `left`: teardown tried to remove it and could not; it stays recorded, so a rerun tries again. */
+  action: 'create' | 'reuse' | 'change' | 'remove' | 'keep' | 'left';
   /** e.g. `table upload_metadata`. */
   resource: string;
-  /** Why, when it is not obvious (what changes, why it is kept). */
+  /** Why, when it is not obvious (what changes, why it is kept, why it could not be removed). */
   reason?: string;
+  /** For a kept look-alike or a resource left behind: the AWS CLI command that removes it by hand. */
+  command?: string;
 }
 
 /**

@@ -2,10 +2,11 @@ import type { TableInfo } from '../aws/services.js';
 import { LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { LAB_TAG } from '../lab/names.js';
+import { removalCommand } from '../report/messages.js';
 import { createRecorded, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'state' | 'timeoutMs' | 'dryRun'>;
+type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 'state' | 'timeoutMs' | 'dryRun' | 'awsCli'>;
 
 const HASH = { name: 'bucket', type: 'S' };
 const RANGE = { name: 'object_key', type: 'S' };
@@ -80,6 +81,7 @@ async function remove(ctx: Ctx): Promise<Change[]> {
       const table = await ctx.dynamodb.describeTable(name);
       return table ? ((await ctx.dynamodb.tableTags(table.arn)) ?? {}) : undefined;
     },
+    command: removalCommand.table(ctx.awsCli, name),
     remove: () => ctx.dynamodb.deleteTable(name),
   });
 }

@@ -4,12 +4,13 @@ import type { LabContext, UploadEvidence } from '../lab/context.js';
 import { bucketArn, functionArn } from '../aws-rules/arns.js';
 import { firesFor, rulesOverlap, type KeyEventRule } from '../aws-rules/notifications.js';
 import { s3InvokeGrant } from '../aws-rules/s3-invoke.js';
-import { INCOMING_PREFIX, TEST_KEY, type LabNames } from '../lab/names.js';
+import { INCOMING_PREFIX, LAB_TAG, TEST_KEY, type LabNames } from '../lab/names.js';
+import { removalCommand } from '../report/messages.js';
 import { retryTransient } from '../lab/retry.js';
-import { createRecorded, GONE, removeIfOurs } from './ownership.js';
+import { createRecorded, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 's3' | 'lambda' | 'dynamodb' | 'state' | 'clock' | 'timeoutMs' | 'dryRun' | 'bucketGiven'>;
+type Ctx = Pick<LabContext, 'names' | 's3' | 'lambda' | 'dynamodb' | 'state' | 'clock' | 'timeoutMs' | 'dryRun' | 'bucketGiven' | 'awsCli'>;
 
 export const PERMISSION_SID = 'upload-lab-s3-invoke';
 export const RULE_ID = 'upload-lab-incoming';
@@ -146,6 +147,7 @@ async function ensureRule(ctx: Ctx, functionArn: string): Promise<Change> {
   return { action: 'create', resource: `notification rule ${RULE_ID} on ${names.bucket}`, reason: `ObjectCreated on ${INCOMING_PREFIX} → ${names.function}` };
 }
 
+/** The rule and the permission the state file names, each kept recorded if it could not be removed. */
 async function remove(ctx: Ctx): Promise<Change[]> {
   const { names } = ctx;
   const changes: Change[] = [];
@@ -153,6 +155,8 @@ async function remove(ctx: Ctx): Promise<Change[]> {
   if (ruleId) {
     changes.push(
       ...(await removeIfOurs(ctx, 'notificationRule', `notification rule ${ruleId} on ${names.bucket}`, {
+        command: removalCommand.notificationRule(ctx.awsCli, names.bucket, ruleId),
+        // By its id: a rule the learner edited (events, prefix) is still the lab's.
         remove: async () => {
           const configuration = await ctx.s3.getNotifications(names.bucket);
           const kept = (configuration.LambdaFunctionConfigurations ?? []).filter((r) => r.Id !== ruleId);
@@ -163,30 +167,48 @@ async function remove(ctx: Ctx): Promise<Change[]> {
   }
   const sid = ctx.state.created('permission');
   if (sid) {
-    changes.push(...(await removeIfOurs(ctx, 'permission', `permission ${sid} on ${names.function}`, { remove: () => ctx.lambda.removePermission(names.function, sid) })));
+    changes.push(
+      ...(await removeIfOurs(ctx, 'permission', `permission ${sid} on ${names.function}`, {
+        command: removalCommand.permission(ctx.awsCli, names.function, sid),
+        remove: () => ctx.lambda.removePermission(names.function, sid),
+      })),
+    );
   }
-  for (const key of ctx.state.uploads) {
-    changes.push({ action: 'remove', resource: `object ${names.bucket}/${key}` });
-    if (ctx.dryRun) continue;
-    try {
-      await ctx.s3.deleteObject(names.bucket, key);
-    } catch (error) {
-      if (!hasAwsCode(error, ...GONE)) throw error;
-    }
-  }
-  if (!ctx.dryRun) ctx.state.forgetUploads();
   return changes;
 }
 
+/** The metadata that marks an object as written by the lab (`x-amz-meta-upload-lab`). */
+export const LAB_OBJECT_METADATA = { [LAB_TAG]: 'test-file' };
+
+export const isLabObject = (object: { metadata: Record<string, string> }) => Object.hasOwn(object.metadata, LAB_TAG);
+
 /**
- * Uploads incoming/notes.txt, which should make S3 invoke the function. Its content carries the time,
- * so its ETag is new on every upload and the item it produces can be told from an older one.
+ * Where the test file goes: incoming/notes.txt, unless an object there is not the lab's (the learner
+ * uploaded their own, as the lab tells them to): the lab never replaces an object it did not write,
+ * so it then uploads to a key of its own in incoming/, named by the time, which the trigger covers too.
  */
-export async function uploadTestFile(ctx: Pick<LabContext, 'names' | 's3' | 'clock'>, record?: Pick<LabContext['state'], 'recordUpload'>): Promise<UploadEvidence> {
+async function testKey(ctx: Pick<LabContext, 'names' | 's3'>, at: number): Promise<string> {
+  for (const key of [TEST_KEY, `${INCOMING_PREFIX}upload-lab-test-${at}.txt`]) {
+    const existing = await ctx.s3.headObject(ctx.names.bucket, key);
+    if (!existing || isLabObject(existing)) return key;
+  }
+  throw new LabError('TestKeyTaken', `Bucket ${ctx.names.bucket} already holds objects of yours at ${TEST_KEY} and at the lab's other test key; the lab will not replace them.`, 'Rerun in a moment (the second key is named by the time), or pass --no-upload.', 'user');
+}
+
+/**
+ * Uploads the test file (incoming/notes.txt, see testKey), which should make S3 invoke the function.
+ * Its content carries the time, so its ETag is new on every upload and the item it produces can be
+ * told from an older one. Recorded before it is sent (a kill right after leaves it recorded), with its
+ * ETag once S3 answered, so teardown removes it, and its item, while they are still the lab's.
+ */
+export async function uploadTestFile(ctx: Pick<LabContext, 'names' | 's3' | 'clock' | 'state'>): Promise<UploadEvidence> {
   const at = ctx.clock.now();
-  record?.recordUpload(TEST_KEY);
-  const { etag } = await ctx.s3.putObject(ctx.names.bucket, TEST_KEY, `upload-lab test file, uploaded ${new Date(at).toISOString()}\n`);
-  return { key: TEST_KEY, etag, at };
+  const key = await testKey(ctx, at);
+  const upload = { bucket: ctx.names.bucket, key, table: ctx.names.table };
+  ctx.state.recordUpload(upload);
+  const { etag } = await ctx.s3.putObject(ctx.names.bucket, key, `upload-lab test file, uploaded ${new Date(at).toISOString()}\n`, LAB_OBJECT_METADATA);
+  ctx.state.recordUpload({ ...upload, etag });
+  return { key, etag, at };
 }
 
 export const triggerStep = {

@@ -39,7 +39,7 @@ describe('setup → verify → teardown through the built CLI', () => {
     assert.equal(json.total, 7);
     assert.deepEqual(
       json.applied.filter((c) => c.action === 'create').map((c) => c.step).sort(),
-      ['bucket', 'env', 'permissions', 'permissions', 'table', 'trigger', 'trigger'],
+      ['bucket', 'env', 'logs', 'permissions', 'permissions', 'table', 'trigger', 'trigger'],
     );
     assert.equal(json.item?.bucket, BUCKET);
     assert.equal(json.item?.object_key, 'incoming/notes.txt');

@@ -43,6 +43,7 @@ describe('the lab context', () => {
       onAws: true,
       state,
       clock: systemClock,
+      awsCli: 'aws --region us-east-1',
       pollIntervalMs: 1000,
     });
     assert.deepEqual(built, []);

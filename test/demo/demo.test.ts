@@ -38,9 +38,9 @@ describe('upload-lab demo overwrite|ordering --local, on a lab setup built', () 
     assert.deepEqual(items.Items?.map((i) => i.object_key?.S), ['incoming/notes.txt'], 'only the lab\'s own item remains');
     const stateDir = join(env.UPLOAD_LAB_HOME!, 'state');
     const [file] = readdirSync(stateDir);
-    const state = JSON.parse(readFileSync(join(stateDir, file!), 'utf8')) as { created: Record<string, string>; uploads: string[] };
+    const state = JSON.parse(readFileSync(join(stateDir, file!), 'utf8')) as { created: Record<string, string>; uploads: { key: string }[] };
     assert.equal(state.created.demoFunction, undefined);
-    assert.deepEqual(state.uploads, ['incoming/notes.txt']);
+    assert.deepEqual(state.uploads.map((u) => u.key), ['incoming/notes.txt']);
   }
 
   for (const demo of ['overwrite', 'ordering'] as const) {

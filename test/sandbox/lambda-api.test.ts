@@ -403,21 +403,26 @@ describe('lambda API: updates and invocations while busy', () => {
 });
 
 describe('lambda API: an update in progress', () => {
+  // An update is InProgress for a minute by the sandbox's clock; the test moves that clock (Date
+  // only, mocked) instead of racing a real delay, so a slow machine cannot let the update finish early.
+  const UPDATE_MS = 60_000;
   let t: TestSandbox;
   before(async () => {
-    t = await startTestSandbox({ functionUpdateMs: 1500 });
+    t = await startTestSandbox({ functionUpdateMs: UPDATE_MS });
   });
   after(() => t.stop());
 
-  it('refuses a second update while the first is InProgress, as recorded', async () => {
+  it('refuses a second update while the first is InProgress, as recorded', async (test) => {
     const role = await createRole(t.clients, 'lambda-progress-role');
-    await createActiveFunction(t.clients, { name: 'progress', role, files: ECHO });
+    test.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    await t.clients.lambda.send(new CreateFunctionCommand({ FunctionName: 'progress', Role: role, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: zipOf(ECHO) } }));
+    test.mock.timers.tick(UPDATE_MS);
     await t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'progress', Description: 'first' }));
     const error = await rejection(t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'progress', Description: 'second' })));
     assertErrorMatchesReference(error, referenceCase('lambda', 'lambda.update_function_configuration.conflict_update_in_progress'));
     const code = await rejection(t.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'progress', ZipFile: zipOf(ECHO) })));
     assert.equal((code as Error).name, 'ResourceConflictException');
-    await waitUntilFunctionUpdatedV2({ client: t.clients.lambda, maxWaitTime: 30 }, { FunctionName: 'progress' });
+    test.mock.timers.tick(UPDATE_MS);
     const third = await t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'progress', Description: 'third' }));
     assert.equal(third.Description, 'third');
   });

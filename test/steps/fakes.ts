@@ -35,10 +35,13 @@ export function fakeClock(): Clock & { slept: number[] } {
 
 export interface FakeWorld {
   tables: Map<string, { keys: [string, string]; status: string; tags: Tags; items: Map<string, Item> }>;
-  roles: Map<string, { tags: Tags; policies: Map<string, PolicyDocument>; trust?: PolicyDocument }>;
+  roles: Map<string, { tags: Tags; policies: Map<string, PolicyDocument>; trust?: PolicyDocument; attached?: string[] }>;
   functions: Map<string, FunctionInfo & { policy?: PolicyDocument }>;
-  buckets: Map<string, { tags: Tags; notifications: NotificationConfiguration; objects: Map<string, string> }>;
+  /** `metadata`: each object's `x-amz-meta-*`, when it was written with some. */
+  buckets: Map<string, { tags: Tags; notifications: NotificationConfiguration; objects: Map<string, string>; metadata?: Map<string, Record<string, string>> }>;
   logs: Map<string, string[]>;
+  /** Tags of the log groups in `logs` that have some. */
+  logTags: Map<string, Tags>;
   calls: string[];
   /** Queues an error for the next call of `operation` (e.g. `lambda.createFunction`). */
   failNext(operation: string, error: Error, times?: number): void;
@@ -54,6 +57,7 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
     functions: new Map(),
     buckets: new Map(),
     logs: new Map(),
+    logTags: new Map(),
     calls: [],
     failNext(operation, error, times = 1) {
       failures.set(operation, [...(failures.get(operation) ?? []), ...Array<Error>(times).fill(error)]);
@@ -136,7 +140,20 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
       },
       async deleteRole(name) {
         call('iam.deleteRole');
+        const r = world.roles.get(name);
+        if (r && (r.policies.size > 0 || (r.attached ?? []).length > 0)) throw awsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
         world.roles.delete(name);
+      },
+      async inlinePolicyNames(role) {
+        return [...(world.roles.get(role)?.policies.keys() ?? [])];
+      },
+      async attachedPolicyArns(role) {
+        return [...(world.roles.get(role)?.attached ?? [])];
+      },
+      async detachPolicy(role, arn) {
+        call('iam.detachPolicy');
+        const r = world.roles.get(role);
+        if (r) r.attached = (r.attached ?? []).filter((a) => a !== arn);
       },
       async rolePolicies(role) {
         call('iam.rolePolicies');
@@ -254,10 +271,17 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
         call('s3.putNotifications');
         world.buckets.get(bucket)!.notifications = structuredClone(configuration);
       },
-      async putObject(bucket, key, body) {
+      async putObject(bucket, key, body, metadata) {
         call('s3.putObject');
-        world.buckets.get(bucket)!.objects.set(key, body);
+        const b = world.buckets.get(bucket)!;
+        b.objects.set(key, body);
+        (b.metadata ??= new Map()).set(key, metadata ?? {});
         return { etag: `etag-${body.length}` };
+      },
+      async headObject(bucket, key) {
+        const b = world.buckets.get(bucket);
+        const body = b?.objects.get(key);
+        return body === undefined ? undefined : { etag: `etag-${body.length}`, metadata: b?.metadata?.get(key) ?? {} };
       },
       async listKeys(bucket) {
         return [...(world.buckets.get(bucket)?.objects.keys() ?? [])];
@@ -277,8 +301,19 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
         const phrase = pattern.replaceAll('"', '');
         return (world.logs.get(group) ?? []).filter((m) => m.includes(phrase) || pattern.startsWith('?')).map((message) => ({ timestamp: 0, message }));
       },
+      async createLogGroup(group, tags) {
+        call('logs.createLogGroup');
+        if (world.logs.has(group)) throw awsError('ResourceAlreadyExistsException');
+        world.logs.set(group, []);
+        world.logTags.set(group, tags);
+      },
+      async logGroupTags(arn) {
+        const group = arn.slice(arn.indexOf(':log-group:') + ':log-group:'.length);
+        return world.logs.has(group) ? (world.logTags.get(group) ?? {}) : undefined;
+      },
       async deleteLogGroup(group) {
         call('logs.deleteLogGroup');
+        world.logTags.delete(group);
         return world.logs.delete(group);
       },
     },
@@ -302,6 +337,7 @@ export function fakeContext(overrides: Partial<LabContext> = {}): { ctx: LabCont
     handlerZip: async () => ({ zip: Buffer.from('v1'), codeSha256: 'sha-of-v1', handler: 'index.handler', runtime: 'nodejs22.x', source: 'src/handler/index.ts' }),
     upload: undefined,
     dryRun: false,
+    awsCli: 'aws --region us-east-1',
     ...overrides,
   };
   return { ctx, world, clock };

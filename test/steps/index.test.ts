@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadChecklist } from '../../src/checklist.js';
-import { allSteps, prerequisites, steps } from '../../src/steps/index.js';
+import { allSteps, prerequisites, removeOrder, steps } from '../../src/steps/index.js';
 
 describe('the steps array and checklist.json', () => {
   test('hold the same ids in the same order: every step implemented, no implementation without a step', () => {
@@ -30,5 +30,13 @@ describe('the steps array and checklist.json', () => {
   test('the prerequisites are not checklist items', () => {
     const checklist = new Set(loadChecklist().map((c) => c.id));
     for (const step of prerequisites) assert.ok(!checklist.has(step.id));
+  });
+
+  test('teardown removes every step once, the trigger and the function before the log group and the items', () => {
+    const order = removeOrder.map((s) => s.id);
+    assert.deepEqual([...order].sort(), allSteps.map((s) => s.id).sort());
+    for (const late of ['logs', 'item']) for (const early of ['trigger', 'env']) assert.ok(order.indexOf(early) < order.indexOf(late), `${early} before ${late}`);
+    assert.ok(order.indexOf('env') < order.indexOf('permissions'), 'the function before its role');
+    assert.ok(order.indexOf('trigger') < order.indexOf('bucket'), 'the rule before its bucket');
   });
 });

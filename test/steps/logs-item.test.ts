@@ -37,11 +37,29 @@ describe('logs step', () => {
     assert.deepEqual(clock.slept, []);
   });
 
-  test('remove deletes the log group of a function the lab created, and nothing otherwise', async () => {
+  test('apply creates the log group tagged and recorded; an existing one is reused, not recorded', async () => {
+    const { ctx, world } = fakeContext();
+    assert.equal((await logsStep.apply(ctx))[0]?.action, 'create');
+    assert.deepEqual(world.logTags.get('/aws/lambda/lab-fn'), { 'upload-lab': 'true' });
+    assert.equal(ctx.state.created('logGroup'), '/aws/lambda/lab-fn');
+    const other = fakeContext();
+    other.world.logs.set('/aws/lambda/lab-fn', ['x']);
+    assert.equal((await logsStep.apply(other.ctx))[0]?.action, 'reuse');
+    assert.equal(other.ctx.state.created('logGroup'), undefined);
+  });
+
+  test('remove deletes the recorded, tagged log group; an untagged look-alike and an unrecorded group are kept', async () => {
     const { ctx, world } = fakeContext();
     world.logs.set('/aws/lambda/lab-fn', ['x']);
-    assert.deepEqual(await logsStep.remove(ctx), []);
     ctx.state.record('function', 'lab-fn');
+    assert.deepEqual(await logsStep.remove(ctx), []);
+    ctx.state.record('logGroup', '/aws/lambda/lab-fn');
+    const kept = await logsStep.remove(ctx);
+    assert.equal(kept[0]?.action, 'keep');
+    assert.match(kept[0]?.command ?? '', /^aws --region us-east-1 logs delete-log-group --log-group-name \/aws\/lambda\/lab-fn$/);
+    assert.equal(world.logs.size, 1);
+    world.logTags.set('/aws/lambda/lab-fn', { 'upload-lab': 'true' });
+    ctx.state.record('logGroup', '/aws/lambda/lab-fn');
     assert.deepEqual(await logsStep.remove(ctx), [{ action: 'remove', resource: 'log group /aws/lambda/lab-fn' }]);
     assert.equal(world.logs.size, 0);
   });
@@ -69,11 +87,26 @@ describe('item step', () => {
   test('remove deletes the lab\'s items from a table the learner brought, and leaves a lab table to the table step', async () => {
     const { ctx, world } = fakeContext();
     world.tables.set('upload_metadata', { keys: ['bucket', 'object_key'], status: 'ACTIVE', tags: {}, items: new Map([['lab-bucket|incoming/notes.txt', item]]) });
-    ctx.state.recordUpload('incoming/notes.txt');
+    ctx.state.recordUpload({ bucket: 'lab-bucket', key: 'incoming/notes.txt', table: 'upload_metadata' });
     ctx.state.record('table', 'upload_metadata');
-    assert.deepEqual(await itemStep.remove(ctx), []);
+    assert.deepEqual((await itemStep.remove(ctx)).filter((c) => c.resource.startsWith('item')), []);
+    ctx.state.recordUpload({ bucket: 'lab-bucket', key: 'incoming/notes.txt', table: 'upload_metadata' });
     ctx.state.forget('table');
-    assert.equal((await itemStep.remove(ctx)).length, 1);
+    assert.deepEqual((await itemStep.remove(ctx)).filter((c) => c.resource.startsWith('item')).map((c) => c.action), ['remove']);
     assert.equal(world.tables.get('upload_metadata')!.items.size, 0);
+  });
+
+  test('remove keeps an item a later upload rewrote (another etag) and an object the lab did not write, with the commands', async () => {
+    const { ctx, world } = fakeContext();
+    world.tables.set('upload_metadata', { keys: ['bucket', 'object_key'], status: 'ACTIVE', tags: {}, items: new Map([['lab-bucket|incoming/notes.txt', { ...item, etag: 'theirs' }]]) });
+    world.buckets.set('lab-bucket', { tags: {}, notifications: {}, objects: new Map([['incoming/notes.txt', 'learner']]) });
+    ctx.state.recordUpload({ bucket: 'lab-bucket', key: 'incoming/notes.txt', table: 'upload_metadata', etag: 'ours' });
+    const changes = await itemStep.remove(ctx);
+    assert.deepEqual(changes.map((c) => c.action), ['keep', 'keep']);
+    assert.match(changes[0]!.command ?? '', /dynamodb delete-item --table-name upload_metadata/);
+    assert.match(changes[1]!.command ?? '', /s3api delete-object --bucket lab-bucket --key incoming\/notes.txt/);
+    assert.equal(world.tables.get('upload_metadata')!.items.size, 1);
+    assert.equal(world.buckets.get('lab-bucket')!.objects.get('incoming/notes.txt'), 'learner');
+    assert.deepEqual(ctx.state.uploads, []);
   });
 });

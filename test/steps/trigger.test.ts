@@ -109,17 +109,29 @@ describe('trigger step', () => {
     assert.match((await triggerStep.check(ctx)).detail, /no notification rule that invokes lab-fn \(its rules invoke thumbs\)/);
   });
 
-  test('remove takes out the lab\'s rule, permission and uploads, and keeps the other rules', async () => {
+  test('remove takes out the lab\'s rule and permission, and keeps the other rules', async () => {
     const { ctx, world } = await labUpToTrigger();
     world.buckets.get('lab-bucket')!.notifications = { LambdaFunctionConfigurations: [otherRule] };
     await triggerStep.apply(ctx);
-    await uploadTestFile(ctx, ctx.state);
-    world.buckets.get('lab-bucket')!.objects.set('incoming/mine.txt', 'learner');
     await triggerStep.remove(ctx);
     assert.deepEqual(world.buckets.get('lab-bucket')!.notifications.LambdaFunctionConfigurations!.map((r) => r.Id), ['thumbnails']);
     assert.equal(world.functions.get('lab-fn')!.policy, undefined);
-    assert.deepEqual([...world.buckets.get('lab-bucket')!.objects.keys()], ['incoming/mine.txt']);
     assert.deepEqual(await triggerStep.remove(ctx), []);
+  });
+
+  test('the test upload never replaces an object the lab did not write: the learner\'s notes.txt stays, the lab uses a key of its own', async () => {
+    const { ctx, world } = await labUpToTrigger();
+    world.buckets.get('lab-bucket')!.objects.set('incoming/notes.txt', 'learner');
+    const upload = await uploadTestFile(ctx);
+    assert.notEqual(upload.key, 'incoming/notes.txt');
+    assert.match(upload.key, /^incoming\/upload-lab-test-\d+\.txt$/);
+    assert.equal(world.buckets.get('lab-bucket')!.objects.get('incoming/notes.txt'), 'learner');
+    assert.deepEqual(ctx.state.uploads.map((u) => u.key), [upload.key]);
+    // The lab's own earlier upload is replaced in place.
+    world.buckets.get('lab-bucket')!.objects.delete('incoming/notes.txt');
+    const first = await uploadTestFile(ctx);
+    assert.equal(first.key, 'incoming/notes.txt');
+    assert.equal((await uploadTestFile(ctx)).key, 'incoming/notes.txt');
   });
 
   test('a dry run lists and changes nothing', async () => {

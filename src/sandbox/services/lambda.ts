@@ -13,7 +13,7 @@ import { policyOf } from './lambda/permissions.js';
  * Lambda: the REST API over a persistent function store, and invocations that really run the
  * function's Node.js code in warm child processes (see lambda/ and docs/sandbox/lambda.md).
  */
-export function createLambdaService(world: World): { service: Service; api: LambdaApi } {
+export function createLambdaService(world: World): { service: Service; api: LambdaApi; whenAsyncIdle(): Promise<void> } {
   const store = new FunctionStore(world.options.dataDir, () => world.options.functionUpdateMs);
   const invoker = new Invoker(world, store);
   const handle = lambdaApi(world, store, invoker);
@@ -24,6 +24,7 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
   };
 
   return {
+    whenAsyncIdle: () => invoker.whenAsyncIdle(),
     service: {
       handle,
       bodyLimit,

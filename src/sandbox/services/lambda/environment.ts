@@ -75,9 +75,15 @@ export class Environment {
     private readonly stray: (line: LogLine) => void,
   ) {
     this.child = spawn(command.file, command.args, { cwd, env: variables, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', windowsHide: true });
+    // A warm environment alone must not keep the process alive: a finished `--local` command would
+    // otherwise wait for it (one did for 4.5 minutes). An invocation in progress is awaited by a
+    // request or a timer, which keep the process alive while they matter.
+    this.child.unref();
+    this.child.channel?.unref();
     // Raw writes to stdout/stderr reach the log as they are, one event per line, as on Lambda.
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       stream.setEncoding('utf8');
+      (stream as NodeJS.ReadableStream & { unref?: () => void }).unref?.();
       stream.on('data', (text: string) => {
         for (const line of text.split('\n').filter(Boolean)) this.output(`${line}\n`);
       });

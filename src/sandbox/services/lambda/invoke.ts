@@ -37,6 +37,9 @@ export class Invoker {
   private closed = false;
   /** The session key each environment's calls are signed with: calls made during an invocation belong to its chain. */
   private readonly sessionKeys = new WeakMap<Environment, string>();
+  /** Asynchronous invocations not yet finished: running, or waiting to run (Pending function, retry delay). */
+  private pendingAsync = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly world: World, private readonly store: FunctionStore) {}
 
@@ -86,9 +89,10 @@ export class Invoker {
       );
       return;
     }
+    this.pendingAsync += 1;
     const attempt = async (retry: number): Promise<void> => {
       const record = this.store.get(region, name);
-      if (this.closed || !record) return;
+      if (this.closed || !record) return this.asyncSettled();
       // Lambda holds queued events until the function is Active.
       if (record.state === 'Pending') return this.later(Math.max(1, (record.settlesAt ?? Date.now()) - Date.now()), () => attempt(retry));
       let failed: boolean;
@@ -100,6 +104,7 @@ export class Invoker {
       }
       const delay = this.world.options.asyncRetryDelaysMs[retry];
       if (failed && delay !== undefined) this.later(delay, () => attempt(retry + 1));
+      else this.asyncSettled();
     };
     void attempt(0);
   }
@@ -115,6 +120,19 @@ export class Invoker {
     else if (family === 'python') void hostPython().then((probe) => 'missing' in probe && report(probe.missing));
   }
 
+  /**
+   * Resolves once no asynchronous invocation is running or waiting for a retry: what a test awaits to
+   * know that every attempt that will ever happen has happened (no sleeping and hoping).
+   */
+  whenAsyncIdle(): Promise<void> {
+    return this.pendingAsync === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private asyncSettled(): void {
+    this.pendingAsync -= 1;
+    if (this.pendingAsync === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
   /** Stops the warm environments of a function that changed (or, without `deployment`, was deleted). */
   retire(record: FunctionRecord, deployment?: string): void {
     this.pool.retire(`${record.region}/${record.name}`, deployment);
@@ -125,6 +143,9 @@ export class Invoker {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.pool.closeAll();
+    // Cancelled retries will never settle: nothing is pending any more.
+    this.pendingAsync = 0;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private later(ms: number, run: () => Promise<void>): void {

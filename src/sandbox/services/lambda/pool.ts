@@ -22,6 +22,7 @@ interface FunctionEnvironments {
  */
 export class EnvironmentPool {
   private readonly functions = new Map<string, FunctionEnvironments>();
+  private closed = false;
 
   /** An idle environment of this deployment, else a new one, else the next one released. `cold` says it was just started. */
   async acquire(key: string, deployment: string, start: () => Promise<Environment>): Promise<{ env: Environment; cold: boolean }> {
@@ -39,6 +40,11 @@ export class EnvironmentPool {
     slot.starting += 1;
     try {
       const env = await start();
+      // Started while the sandbox closed: closeAll could not see it, so it goes now, or it would outlive the sandbox.
+      if (this.closed) {
+        env.kill();
+        throw new Error('the sandbox is closing');
+      }
       env.busy = true;
       slot.envs.push(env);
       return { env, cold: true };
@@ -63,6 +69,7 @@ export class EnvironmentPool {
   }
 
   closeAll(): void {
+    this.closed = true;
     for (const [key, slot] of this.functions) for (const env of [...slot.envs]) this.discard(key, env);
     this.functions.clear();
   }
