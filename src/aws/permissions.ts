@@ -39,6 +39,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 's3', command: 'GetBucketNotificationConfiguration', actions: ['s3:GetBucketNotification'], use: 'read the trigger rules (to merge into them, and to grade them)' },
   { client: 's3', command: 'PutBucketNotificationConfiguration', actions: ['s3:PutBucketNotification'], use: 'setup and teardown: add or remove the lab\'s trigger rule' },
   { client: 's3', command: 'PutObject', actions: ['s3:PutObject'], use: 'setup and verify: upload incoming/notes.txt' },
+  { client: 's3', command: 'HeadObject', actions: ['s3:GetObject'], use: 'setup and verify: never replace an object the lab did not write; teardown: remove a test upload only while it is the lab\'s' },
   { client: 's3', command: 'ListObjectsV2', actions: ['s3:ListBucket'], use: 'teardown: empty the lab\'s bucket' },
   { client: 's3', command: 'DeleteObject', actions: ['s3:DeleteObject'], use: 'teardown: remove the test upload' },
   { client: 's3', command: 'DeleteBucket', actions: ['s3:DeleteBucket'], use: 'teardown: remove the lab\'s bucket' },
@@ -47,7 +48,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 'dynamodb', command: 'CreateTable', actions: ['dynamodb:CreateTable', 'dynamodb:TagResource'], use: 'setup: create the table, tagged upload-lab' },
   { client: 'dynamodb', command: 'ListTagsOfResource', actions: ['dynamodb:ListTagsOfResource'], use: 'teardown: check the table is the lab\'s' },
   { client: 'dynamodb', command: 'GetItem', actions: ['dynamodb:GetItem'], use: 'verify: find the item the function saved' },
-  { client: 'dynamodb', command: 'DeleteItem', actions: ['dynamodb:DeleteItem'], use: 'verify: remove the probe\'s item' },
+  { client: 'dynamodb', command: 'DeleteItem', actions: ['dynamodb:DeleteItem'], use: 'verify: remove the probe\'s item; teardown: the test uploads\' items in a table of yours' },
   { client: 'dynamodb', command: 'DeleteTable', actions: ['dynamodb:DeleteTable'], use: 'teardown: remove the lab\'s table' },
 
   { client: 'iam', command: 'GetRole', actions: ['iam:GetRole'], use: 'does the role exist, its trust policy and tags' },
@@ -55,12 +56,13 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 'iam', command: 'UpdateAssumeRolePolicy', actions: ['iam:UpdateAssumeRolePolicy'], use: 'setup: repair the lab\'s role if it no longer trusts Lambda' },
   { client: 'iam', command: 'GetRolePolicy', actions: ['iam:GetRolePolicy'], use: 'read the role\'s inline policies' },
   { client: 'iam', command: 'PutRolePolicy', actions: ['iam:PutRolePolicy'], use: 'setup: give the role its least-privilege policy' },
-  { client: 'iam', command: 'ListRolePolicies', actions: ['iam:ListRolePolicies'], use: 'verify: list the role\'s inline policies' },
-  { client: 'iam', command: 'ListAttachedRolePolicies', actions: ['iam:ListAttachedRolePolicies'], use: 'verify: list the role\'s managed policies' },
+  { client: 'iam', command: 'ListRolePolicies', actions: ['iam:ListRolePolicies'], use: 'verify: list the role\'s inline policies; teardown: empty the lab\'s role' },
+  { client: 'iam', command: 'ListAttachedRolePolicies', actions: ['iam:ListAttachedRolePolicies'], use: 'verify: list the role\'s managed policies; teardown: empty the lab\'s role' },
+  { client: 'iam', command: 'DetachRolePolicy', actions: ['iam:DetachRolePolicy'], use: 'teardown: detach managed policies you attached to the lab\'s role (else DeleteRole fails)' },
   { client: 'iam', command: 'GetPolicy', actions: ['iam:GetPolicy'], use: 'verify: read a managed policy\'s default version' },
   { client: 'iam', command: 'GetPolicyVersion', actions: ['iam:GetPolicyVersion'], use: 'verify: read a managed policy\'s document' },
   { client: 'iam', command: 'SimulatePrincipalPolicy', actions: ['iam:SimulatePrincipalPolicy'], use: 'verify: ask IAM whether the role may PutItem (without it, upload-lab evaluates the policies itself)', optional: true },
-  { client: 'iam', command: 'DeleteRolePolicy', actions: ['iam:DeleteRolePolicy'], use: 'teardown: remove the role\'s inline policy' },
+  { client: 'iam', command: 'DeleteRolePolicy', actions: ['iam:DeleteRolePolicy'], use: 'teardown: remove the role\'s inline policies' },
   { client: 'iam', command: 'DeleteRole', actions: ['iam:DeleteRole'], use: 'teardown: remove the lab\'s role' },
 
   { client: 'lambda', command: 'GetFunction', actions: ['lambda:GetFunction', 'lambda:ListTags'], use: 'the function\'s configuration, state and tags (tags need lambda:ListTags)' },
@@ -73,6 +75,8 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 'lambda', command: 'Invoke', actions: ['lambda:InvokeFunction'], use: 'verify: run the function on a test event' },
   { client: 'lambda', command: 'DeleteFunction', actions: ['lambda:DeleteFunction'], use: 'teardown: remove the lab\'s function' },
 
+  { client: 'cloudwatch-logs', command: 'CreateLogGroup', actions: ['logs:CreateLogGroup', 'logs:TagResource'], use: 'setup: create the function\'s log group, tagged upload-lab, before its first run' },
+  { client: 'cloudwatch-logs', command: 'ListTagsForResource', actions: ['logs:ListTagsForResource'], use: 'setup and teardown: does the log group exist, and is it the lab\'s' },
   { client: 'cloudwatch-logs', command: 'FilterLogEvents', actions: ['logs:FilterLogEvents'], use: 'verify: find the function\'s log line' },
   { client: 'cloudwatch-logs', command: 'DeleteLogGroup', actions: ['logs:DeleteLogGroup'], use: 'teardown: remove the function\'s log group' },
 ];

@@ -18,7 +18,7 @@ function cliSources(dir = join(ROOT, 'src')): string[] {
   });
 }
 
-/** Every `XxxCommand` (or waiter) a source imports from an SDK client, as `client:Xxx`, with where. */
+/** Every `XxxCommand` (or paginator `paginateXxx`, which sends Xxx) a source imports from an SDK client, as `client:Xxx`, with where. */
 function commandsSent(): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of cliSources()) {
@@ -27,7 +27,7 @@ function commandsSent(): Map<string, string> {
       for (const raw of names!.split(',')) {
         const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
         if (raw.trim().startsWith('type ')) continue;
-        const command = /^([A-Z]\w*)Command$/.exec(name)?.[1];
+        const command = /^([A-Z]\w*)Command$/.exec(name)?.[1] ?? /^paginate([A-Z]\w*)$/.exec(name)?.[1];
         if (command) found.set(`${client}:${command}`, relative(ROOT, file));
       }
     }
