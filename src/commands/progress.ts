@@ -25,7 +25,7 @@ export async function progress(options: { json?: boolean }, io: CommandIO): Prom
     view.line(m.progressChecks(summary.checksPassed, summary.checks.length));
     view.line(m.progressActivity(lesson.activities.inspect.title, summary.activities.inspect ?? undefined));
     view.line(m.progressActivity(lesson.activities.match.title, summary.activities.match ?? undefined));
-    view.line(m.progressActivity('Knowledge check', summary.activities.quiz ?? undefined));
+    view.line(m.progressActivity(m.quizTitle, summary.activities.quiz ?? undefined));
     if (summary.next) view.line(m.progressNext(summary.next));
     return 0;
   } finally {

@@ -36,6 +36,7 @@ export const learnMessages = {
   right: 'Right.',
   wrong: (expected: string) => `Not quite: the answer is ${expected}.`,
   score: (title: string, score: number, total: number) => `${title}: ${score}/${total}`,
+  quizTitle: 'Knowledge check',
   quizHeading: '── Knowledge check ──',
   quizScore: (score: number, total: number) => `Score: ${score}/${total}`,
   finished: 'You finished the lesson.',

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CreateTableCommand, DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { sdkServices } from '../../src/aws/sdk-services.js';
 import { loadLesson } from '../../src/lesson.js';
 import type { ProgressSummary } from '../../src/learn/summary.js';
@@ -118,6 +120,46 @@ describe('upload-lab learn, through a real terminal (tmux)', () => {
     const progress = await progressOf(env);
     assert.deepEqual(progress.parts.slice(0, 3).map((p) => p.how), ['read', 'self', null]);
     assert.equal(progress.checks.find((c) => c.id === 'table')!.status, 'pass');
+  });
+
+  test("\"I'll do it myself\" for Part 5: the learner's own trigger and upload are checked, and the item is shown", async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    const term = open(args(), env);
+    await term.choose(PROMPT.ready);
+    for (let part = 1; part <= 4; part++) await term.choose(PROMPT.how, 0, part);
+    await term.choose(PROMPT.how, 1, 5);
+    const screen = await term.waitFor('Or with the AWS CLI:');
+    assert.match(screen, new RegExp(`aws --endpoint-url ${sandbox.endpoint} s3 mb s3://${BUCKET} --region us-east-1`));
+
+    // What the instructions say, done through the SDK: bucket, permission, rule, upload.
+    const { s3, lambda } = sandbox.clients;
+    const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:upload-lab-metadata';
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await lambda.send(new AddPermissionCommand({ FunctionName: 'upload-lab-metadata', StatementId: 'by-hand', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: `arn:aws:s3:::${BUCKET}`, SourceAccount: '000000000000' }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: BUCKET,
+        NotificationConfiguration: { LambdaFunctionConfigurations: [{ Id: 'by-hand', LambdaFunctionArn: fnArn, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } } }] },
+      }),
+    );
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/notes.txt', Body: 'hello\n' }));
+    // The learner checks once the function has run; the check itself does not wait for a hand-made upload.
+    const services = sdkServices(sandbox.clients);
+    const deadline = Date.now() + 30_000;
+    while (!(await services.dynamodb.getItem('upload_metadata', { bucket: BUCKET, object_key: 'incoming/notes.txt' }))) {
+      assert.ok(Date.now() < deadline, 'the upload never reached the table');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    await term.choose(PROMPT.whenDone);
+    const checked = await term.waitFor('PASS: Part 5: Test it: upload a file');
+    assert.match(checked, /PASS trigger\s+Upload a test file/);
+    assert.match(checked, /PASS logs\s+Check logs/);
+    assert.match(checked, /The item appeared in the table:\n\s+bucket = "upload-lab-000000000000-us-east-1"\s+\(key\)\n\s+object_key = "incoming\/notes.txt"\s+\(key\)\n(.*\n)*\s+size = 6\n/);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+    assert.equal((await progressOf(env)).parts.find((p) => p.id === 'test')!.how, 'self');
   });
 
   test('killed mid-walk, learn resumes at the part it was in; --reset starts over', async () => {
