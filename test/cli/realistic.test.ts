@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { sdkServices } from '../../src/aws/sdk-services.js';
 import { cliEnv, runCli, runCliJson, startCli, type RunningCli } from '../helpers/cli.js';
-import { TEST_CREDENTIALS } from '../helpers/sandbox.js';
+import { startTestSandbox, TEST_CREDENTIALS } from '../helpers/sandbox.js';
 import { assertNothingLeft } from './lab-state.js';
 
 const LAB = { bucket: 'upload-lab-000000000000-us-east-1', table: 'upload_metadata', function: 'upload-lab-metadata', role: 'upload-lab-metadata-us-east-1-role' };
@@ -67,5 +69,30 @@ describe('setup → verify → teardown → setup at once, with every realistic 
     assert.equal(code, 0, stderr);
     await sdkServices(clients, { waiterMinDelaySeconds: 0.2 }).dynamodb.waitForTableGone(LAB.table, 20_000);
     await assertNothingLeft(clients, LAB);
+  });
+});
+
+describe("the seconds in which the role's new policy has not reached the function", () => {
+  test('setup is denied inside the function at first, retries the probe, and passes 7/7', { timeout: 120_000 }, async () => {
+    // The role exists already with a logs-only policy (set up before the window switch is on), so the
+    // function can log the denial it meets while the lab's new policy propagates.
+    const before = await startTestSandbox();
+    const lambdaTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    const logsOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] };
+    await before.clients.iam.send(new CreateRoleCommand({ RoleName: LAB.role, AssumeRolePolicyDocument: JSON.stringify(lambdaTrust) }));
+    await before.clients.iam.send(new PutRolePolicyCommand({ RoleName: LAB.role, PolicyName: 'logs', PolicyDocument: JSON.stringify(logsOnly) }));
+    await before.stop(true);
+    // Only this delay: the role is assumable at once, so the first probe lands inside the window.
+    const sandbox = await startTestSandbox({ dataDir: before.dataDir, policyPropagationMs: 2_500 });
+    try {
+      const { code, json, stderr } = await runCliJson<{ passed: number }>(['setup', '--endpoint-url', sandbox.endpoint, '--timeout', '30'], { env: cliEnv() });
+      assert.equal(code, 0, stderr);
+      assert.equal(json.passed, 7);
+      // The function's own log shows the denial the probe rode out: the window was real.
+      const denied = await sandbox.clients.logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${LAB.function}`, filterPattern: 'AccessDeniedException' }));
+      assert.ok((denied.events ?? []).length > 0, 'the first invocation was denied');
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
