@@ -55,7 +55,8 @@ async function apply(ctx: Ctx): Promise<Change[]> {
 
 async function remove(ctx: Ctx): Promise<Change[]> {
   const bucket = ctx.state.created('bucket');
-  if (!bucket) return ctx.names.bucket ? [{ action: 'keep', resource: `bucket ${ctx.names.bucket}`, reason: messages.notCreatedByLab }] : [];
+  // Said only of a bucket that is there: after an earlier teardown removed the lab's, nothing is kept.
+  if (!bucket) return (await ctx.s3.headBucket(ctx.names.bucket)) === 'owned' ? [{ action: 'keep', resource: `bucket ${ctx.names.bucket}`, reason: messages.notCreatedByLab }] : [];
   return removeIfOurs(ctx, 'bucket', `bucket ${bucket} and its objects`, {
     command: removalCommand.bucket(ctx.awsCli, bucket),
     tags: async () => ((await ctx.s3.headBucket(bucket)) === 'owned' ? ctx.s3.bucketTags(bucket) : undefined),

@@ -195,6 +195,8 @@ async function remove(ctx: Ctx): Promise<Change[]> {
     }
   }
   if (role) {
+    // What emptying the role did is said even when DeleteRole then fails.
+    const emptied: Change[] = [];
     const outcome = await removeIfOurs(ctx, 'role', `role ${role}`, {
       tags: async () => {
         const found = await ctx.iam.getRole(role);
@@ -202,19 +204,17 @@ async function remove(ctx: Ctx): Promise<Change[]> {
       },
       command: removalCommand.role(ctx.awsCli, role),
       remove: async () => {
-        const emptied = await emptyRole(ctx, role);
+        await emptyRole(ctx, role, emptied);
         await ctx.iam.deleteRole(role);
-        return emptied;
       },
     });
-    changes.push(...outcome);
+    changes.push(...emptied, ...outcome);
     if (policy?.startsWith(`${role}/`) && !ctx.dryRun && !outcome.some((c) => c.action === 'left')) ctx.state.forget('rolePolicy');
   }
   return changes;
 }
 
-async function emptyRole(ctx: Ctx, role: string): Promise<Change[]> {
-  const changes: Change[] = [];
+async function emptyRole(ctx: Ctx, role: string, changes: Change[]): Promise<void> {
   for (const arn of await ctx.iam.attachedPolicyArns(role)) {
     await ctx.iam.detachPolicy(role, arn);
     changes.push({ action: 'remove', resource: `attachment of ${arn.slice(arn.lastIndexOf('/') + 1)} to role ${role}`, reason: 'the policy itself is kept' });
@@ -223,7 +223,6 @@ async function emptyRole(ctx: Ctx, role: string): Promise<Change[]> {
     await ctx.iam.deleteRolePolicy(role, name);
     changes.push({ action: 'remove', resource: `inline policy ${name} on ${role}` });
   }
-  return changes;
 }
 
 export const permissionsStep = {

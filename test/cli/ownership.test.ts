@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, waitUntilTableExists, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
 import { AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import {
@@ -38,6 +38,7 @@ async function createKeyedTable(clients: AwsClients, name: string): Promise<void
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await waitUntilTableExists({ client: clients.dynamodb, ...WAIT }, { TableName: name });
 }
 
 async function createFunction(clients: AwsClients, name: string, roleArn: string): Promise<void> {
@@ -228,6 +229,8 @@ describe('a lab the learner changed, in an account with resources of their own',
     const rerun = await runCli(['teardown', ...target], { env });
     assert.equal(rerun.code, 0, `${rerun.stdout}\n${rerun.stderr}`);
     assert.match(rerun.stdout, /removed role upload-lab-metadata-us-east-1-role/);
+    assert.doesNotMatch(rerun.stdout, /kept bucket/, 'the lab\'s bucket went with the first teardown: nothing to keep');
+    assert.match(failed.stdout, /removed inline policy upload-lab-least-privilege on upload-lab-metadata-us-east-1-role/, 'what emptying the role did is said');
     await assertNothingLeft(sandbox.clients, LAB);
     await assertForeignKept();
   });

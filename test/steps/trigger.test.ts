@@ -44,9 +44,12 @@ describe('bucket step', () => {
     assert.equal(ctx.state.created('bucket'), undefined);
   });
 
-  test('a bucket the learner brought is kept on remove', async () => {
-    const { ctx } = fakeContext();
+  test('a bucket the learner brought is kept on remove; none is mentioned once it is gone', async () => {
+    const { ctx, world } = fakeContext();
+    world.buckets.set('lab-bucket', { tags: {}, notifications: {}, objects: new Map() });
     assert.deepEqual(await bucketStep.remove(ctx), [{ action: 'keep', resource: 'bucket lab-bucket', reason: 'the lab did not create it' }]);
+    world.buckets.delete('lab-bucket');
+    assert.deepEqual(await bucketStep.remove(ctx), []);
   });
 });
 
