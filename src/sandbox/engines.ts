@@ -1,3 +1,4 @@
+import { RECORDS, type StateDb } from './state-db.js';
 import type { IamApi, LambdaApi, LogsApi, Service, World } from './world.js';
 
 /** What building a service gives: its wire handler, and for the services others call, their API. */
@@ -17,6 +18,8 @@ type Factory<N extends ServiceName> = (world: World) => Built[N];
 interface Engine<N extends ServiceName> {
   /** The services whose APIs this one calls synchronously (through the world), loaded before it. */
   needs: ServiceName[];
+  /** Records that stand for work a previous run left unfinished: when any exist, the service is built at start and resumes it. */
+  unfinished?: string;
   load(): Promise<Factory<N>>;
 }
 
@@ -38,6 +41,7 @@ const ENGINES: { [N in ServiceName]: Engine<N> } = {
   lambda: { needs: ['iam', 'logs'], load: async () => (await import('./services/lambda.js')).createLambdaService },
   s3: {
     needs: ['lambda'],
+    unfinished: RECORDS.s3Deliveries,
     load: async () => {
       const { createS3Service } = await import('./services/s3.js');
       return (world) => ({ service: createS3Service(world) });
@@ -71,6 +75,20 @@ export class Engines {
   get(name: string): Promise<Service> | undefined {
     if (!Object.hasOwn(ENGINES, name)) return undefined;
     return this.ready(name as ServiceName).then((built) => built.service);
+  }
+
+  /**
+   * Builds, at start, each service with unfinished work saved (S3 event deliveries a killed sandbox
+   * did not complete) and has it resume; called once the sandbox serves, as that work may call it.
+   */
+  resumeUnfinished(state: StateDb): void {
+    for (const [name, engine] of Object.entries(ENGINES) as [ServiceName, Engine<ServiceName>][]) {
+      if (engine.unfinished === undefined || !state.holds(engine.unfinished)) continue;
+      this.ready(name).then(
+        (built) => built.service.resume?.(),
+        (error: unknown) => console.error(`[sandbox] could not resume the unfinished work of ${name}:`, error),
+      );
+    }
   }
 
   /** Stops the services that were built (a service never called holds nothing). */

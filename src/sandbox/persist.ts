@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 
@@ -28,71 +28,69 @@ export class JsonState<T> {
   }
 }
 
+/** Who serves a data dir, as `sandbox.lock` tells other processes (the lock itself is the state database's, see state-db.ts). */
 export interface LockInfo {
   pid: number;
+  /** The process's start time (Linux: `/proc/<pid>/stat` field 22), so a reused pid is not mistaken for the holder. */
+  startTime?: string;
   endpoint?: string;
 }
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly holder: LockInfo) {
+  constructor(readonly dataDir: string, readonly holder: LockInfo | undefined) {
     super(
-      `The sandbox data dir ${dataDir} is in use by process ${holder.pid}` +
-        (holder.endpoint ? ` (serving ${holder.endpoint})` : '') +
+      `The sandbox data dir ${dataDir} is in use by ${holder ? `process ${holder.pid}` : 'another process'}` +
+        (holder?.endpoint ? ` (serving ${holder.endpoint})` : '') +
         '. Stop that sandbox, or give this one another --data-dir.',
     );
     this.name = 'DataDirLockedError';
   }
 }
 
-function isAlive(pid: number): boolean {
+/** When the process started, in clock ticks since boot: with the pid, it names one process for good. Undefined where /proc is absent. */
+export function processStartTime(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
+}
+
+function isAlive(info: LockInfo): boolean {
+  try {
+    process.kill(info.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (info.startTime === undefined) return true;
+  const now = processStartTime(info.pid);
+  return now === undefined || now === info.startTime;
 }
 
 export function lockFile(dataDir: string): string {
   return join(dataDir, 'sandbox.lock');
 }
 
-/** Who holds the data dir now, if a live process does (a stale lock from a killed sandbox is ignored). */
+/** Who holds the data dir now, if a live process does (a file left by a killed sandbox, or naming a reused pid, is ignored). */
 export function readLock(dataDir: string): LockInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(lockFile(dataDir), 'utf8')) as LockInfo;
-    return isAlive(info.pid) ? info : undefined;
+    return isAlive(info) ? info : undefined;
   } catch {
     return undefined;
   }
 }
 
-/**
- * Takes the data dir for this process. LevelDB (under dynalite) and our JSON files must have one writer:
- * two sandboxes on one dir would corrupt each other, so the second one gets a clear error instead.
- */
-export function lockDataDir(dataDir: string): { setEndpoint(endpoint: string): void; release(): void } {
-  mkdirSync(dataDir, { recursive: true });
-  const file = lockFile(dataDir);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid }));
-      closeSync(fd);
-      return {
-        setEndpoint(endpoint) {
-          writeFileAtomic(file, JSON.stringify({ pid: process.pid, endpoint }));
-        },
-        release() {
-          rmSync(file, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readLock(dataDir);
-      if (holder) throw new DataDirLockedError(dataDir, holder);
-      rmSync(file, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new Error(`Could not lock ${dataDir}`);
+/** Tells other processes that this one serves the data dir (called only while holding its lock). */
+export function announceHolder(dataDir: string, endpoint?: string): void {
+  const startTime = processStartTime(process.pid);
+  const info: LockInfo = { pid: process.pid, ...(startTime ? { startTime } : {}), ...(endpoint ? { endpoint } : {}) };
+  writeFileAtomic(lockFile(dataDir), JSON.stringify(info));
+}
+
+/** Removes the announcement; called before the lock is released, so it never removes a successor's. */
+export function withdrawHolder(dataDir: string): void {
+  rmSync(lockFile(dataDir), { force: true });
 }

@@ -107,6 +107,8 @@ export class Router {
     private readonly services: ServiceLookup,
     private readonly world: Pick<World, 'sessions' | 'iam'>,
     private readonly maxBodyBytes: number,
+    /** Resolves once every change staged so far is on disk: no write is acknowledged before. */
+    private readonly settled: () => Promise<void>,
     /** `service:Operation` names to fail (see Sandbox.faults); read at each request, so a test can change it. */
     private readonly faults: ReadonlySet<string> = new Set(),
   ) {}
@@ -180,7 +182,9 @@ export class Router {
         accessKeyId: scope.accessKeyId,
         caller,
       };
-      return withRequestId(await handler.handle(request), requestId, service);
+      const answer = await handler.handle(request);
+      await this.settled();
+      return withRequestId(answer, requestId, service);
     } catch (error) {
       if (!bodyRead) req.resume();
       if (isAwsError(error)) return withRequestId(await protocol.render(error, base), requestId, service);

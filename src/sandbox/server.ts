@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { healthAnswer, HEALTH_PATH } from './health.js';
 import { LEARNER_ARN } from './enforce.js';
-import { lockDataDir } from './persist.js';
+import { announceHolder, withdrawHolder } from './persist.js';
 import { resolveSandboxOptions, type SandboxOptions } from './options.js';
 import { Router } from './router.js';
 import { RoleSessions } from './sessions.js';
 import { Engines } from './engines.js';
+import { StateDb } from './state-db.js';
 import type { World } from './world.js';
 
 export interface Sandbox {
@@ -28,7 +29,13 @@ export interface Sandbox {
 /** Starts every service on one port. Throws DataDirLockedError when another process holds the data dir. */
 export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDir: string }): Promise<Sandbox> {
   const options: SandboxOptions = resolveSandboxOptions(overrides);
-  const lock = lockDataDir(options.dataDir);
+  // Opening the state database takes the data dir's lock (see state-db.ts).
+  const state = await StateDb.open(options.dataDir);
+  const release = async () => {
+    withdrawHolder(options.dataDir);
+    await state.close();
+  };
+  announceHolder(options.dataDir);
   // Services reach each other through the world at call time; each is built on its first request
   // (engines.ts), so a sandbox nobody calls holds none of their code.
   const engines = new Engines();
@@ -36,6 +43,7 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
     options,
     endpoint: '',
     sessions: new RoleSessions(options.learnerPolicy ? LEARNER_ARN : undefined),
+    state,
     get iam() {
       return engines.api('iam');
     },
@@ -48,7 +56,7 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
   };
   engines.attach(world);
   const faults = new Set<string>();
-  const router = new Router(engines, world, options.maxBodyBytes, faults);
+  const router = new Router(engines, world, options.maxBodyBytes, () => state.settled(), faults);
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH && router.admits(req)) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(healthAnswer());
@@ -79,14 +87,15 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
-    lock.release();
+    await release();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
   router.listening(port);
   const endpoint = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   world.endpoint = endpoint;
-  lock.setEndpoint(endpoint);
+  announceHolder(options.dataDir, endpoint);
+  engines.resumeUnfinished(state);
 
   let closing: Promise<void> | undefined;
   return {
@@ -101,7 +110,7 @@ export async function startSandbox(overrides: Partial<SandboxOptions> & { dataDi
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await engines.close();
         engines.flush();
-        lock.release();
+        await release();
       })();
       return closing;
     },

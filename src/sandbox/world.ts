@@ -4,6 +4,7 @@ import type { AwsError } from './aws-error.js';
 import type { ServiceHandler } from './http.js';
 import type { SandboxOptions } from './options.js';
 import type { RoleSessions } from './sessions.js';
+import type { StateDb } from './state-db.js';
 
 /**
  * What the services know of each other. The sandbox is one world: S3 validates and invokes Lambda
@@ -15,6 +16,8 @@ export interface World {
   /** `http://host:port`, known once the server listens. */
   endpoint: string;
   readonly sessions: RoleSessions;
+  /** The data dir's records: what a service saves here is on disk before its request is answered. */
+  readonly state: StateDb;
   readonly iam: IamApi;
   readonly lambda: LambdaApi;
   readonly logs: LogsApi;
@@ -48,10 +51,12 @@ export interface LambdaApi {
   /** Accepts an unqualified or `:$LATEST` ARN. */
   functionByArn(arn: string): FunctionView | undefined;
   /**
-   * An asynchronous (`Event`) invocation, with Lambda's two retries on error. Fire and forget.
-   * `chain` is its place in a chain of invocations caused by events (recursive loop detection).
+   * An asynchronous (`Event`) invocation, with Lambda's two retries on error. Resolves once it is
+   * over (it ran, with its retries, or its function is gone, or the chain is too long); never, if
+   * the sandbox stops first. `chain` is its place in a chain of invocations caused by events
+   * (recursive loop detection).
    */
-  invokeAsync(functionArn: string, payload: string, chain?: number): void;
+  invokeAsync(functionArn: string, payload: string, chain?: number): Promise<void>;
 }
 
 export interface LogEventInput {
@@ -77,6 +82,8 @@ export interface Service {
   bodyLimit?(req: IncomingMessage, url: URL): BodyLimit | undefined;
   /** Writes pending state to disk now. */
   flush?(): void;
+  /** Picks up work a previous run left unfinished; called once the sandbox serves. */
+  resume?(): void;
   /** Releases what it holds (child processes, databases). */
   close?(): Promise<void>;
 }

@@ -25,6 +25,7 @@ import {
   type ListPoliciesCommandInput,
 } from '@aws-sdk/client-iam';
 import { createIamService } from '../../src/sandbox/services/iam.js';
+import { StateDb } from '../../src/sandbox/state-db.js';
 import type { World } from '../../src/sandbox/world.js';
 import { answerKeys, assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -485,7 +486,9 @@ describe('sandbox IAM state', () => {
       await reopened.stop(true);
 
       // The narrow API Lambda and enforce.ts read, over the same saved state.
-      const { api } = createIamService({ options: { dataDir: first.dataDir } } as World);
+      const state = await StateDb.open(first.dataDir);
+      const { api } = createIamService({ options: { dataDir: first.dataDir }, state } as World);
+      await state.close();
       const arn = 'arn:aws:iam::000000000000:role/service-role/lab-kept';
       const view = api.roleByArn(arn);
       assert.equal(view?.name, 'lab-kept');

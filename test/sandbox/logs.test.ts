@@ -609,6 +609,8 @@ function logsOnlyWorld(dataDir: string, rolePolicy: PolicyDocument): World {
     options: defaultSandboxOptions(dataDir),
     endpoint: '',
     sessions: new RoleSessions(),
+    // The Logs service saves nothing there.
+    state: undefined as never,
     iam: { roleByArn: labRoleByArn, rolePolicies: () => [rolePolicy] },
     lambda: { functionByArn: unused, invokeAsync: unused },
     logs: { write: unused },
@@ -669,7 +671,7 @@ describe("CloudWatch Logs holds a role's calls to its policies", () => {
     dataDir = mkdtempSync(join(tmpdir(), 'upload-lab-logs-role-'));
     const world = logsOnlyWorld(dataDir, lambdaLogsPolicy);
     const { service } = createLogsService(world);
-    const router = new Router(new Map([['logs', service]]), world, 1024 * 1024);
+    const router = new Router(new Map([['logs', service]]), world, 1024 * 1024, async () => {});
     server = createServer((req, res) => {
       void router.route(req).then((answer) => res.writeHead(answer.status, answer.headers).end(answer.body));
     });

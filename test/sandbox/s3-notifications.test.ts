@@ -28,6 +28,7 @@ import { EventDispatcher } from '../../src/sandbox/services/s3/delivery.js';
 import { eventRecord, s3UrlEncode, Sequencer, type S3EventRecord } from '../../src/sandbox/services/s3/events.js';
 import { S3Store } from '../../src/sandbox/services/s3/store.js';
 import { RoleSessions } from '../../src/sandbox/sessions.js';
+import { StateDb } from '../../src/sandbox/state-db.js';
 import type { FunctionView, World } from '../../src/sandbox/world.js';
 import { assertErrorMatchesReference, assertMatchesRecorded, rawRequest, referenceCase, rejection } from '../helpers/reference.js';
 import { LAB_ROLE, labRoleByArn, startTestSandbox, TEST_CREDENTIALS, type TestSandbox } from '../helpers/sandbox.js';
@@ -245,19 +246,21 @@ interface Invocation {
 async function startS3WithRecordingLambda(overrides: Partial<SandboxOptions>, functions: FunctionView[], rolePolicies: PolicyDocument[] = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'upload-lab-s3-'));
   const invocations: Invocation[] = [];
+  const state = await StateDb.open(dataDir);
   const world: World = {
     options: { ...defaultSandboxOptions(dataDir), ...overrides },
     endpoint: '',
     sessions: new RoleSessions(),
+    state,
     iam: { roleByArn: labRoleByArn, rolePolicies: () => rolePolicies },
     lambda: {
       functionByArn: (arn) => functions.find((f) => f.arn === arn.replace(/:\$LATEST$/, '')),
-      invokeAsync: (functionArn, payload) => void invocations.push({ functionArn, payload }),
+      invokeAsync: async (functionArn, payload) => void invocations.push({ functionArn, payload }),
     },
     logs: { write: () => undefined },
   };
   const service = createS3Service(world);
-  const router = new Router(new Map([['s3', service]]), world, 1 << 20);
+  const router = new Router(new Map([['s3', service]]), world, 1 << 20, () => state.settled());
   const server: Server = createServer((req, res) => {
     void router.route(req).then((answer) => {
       res.writeHead(answer.status, answer.headers);
@@ -284,6 +287,7 @@ async function startS3WithRecordingLambda(overrides: Partial<SandboxOptions>, fu
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await service.close?.();
+      await state.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -446,22 +450,26 @@ describe('s3: event delivery to Lambda', () => {
     }
   });
 
-  it('reorderEvents delivers a burst on one key in reverse; the sequencer still tells the order', (t) => {
+  it('reorderEvents delivers a burst on one key in reverse; the sequencer still tells the order', async (t) => {
     // The dispatcher alone, on mocked timers: a burst is whatever arrives within the hold window,
     // which real requests cannot promise to do.
     t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
     const dataDir = mkdtempSync(join(tmpdir(), 'upload-lab-s3-'));
+    const state = await StateDb.open(dataDir);
     try {
       const invocations: Invocation[] = [];
       const world = {
         options: { ...defaultSandboxOptions(dataDir), reorderEvents: true },
-        lambda: { functionByArn: () => undefined, invokeAsync: (functionArn: string, payload: string) => void invocations.push({ functionArn, payload }) },
+        lambda: { functionByArn: () => undefined, invokeAsync: async (functionArn: string, payload: string) => void invocations.push({ functionArn, payload }) },
       } as unknown as World;
-      const store = new S3Store(dataDir);
-      store.createBucket(bucket, 'us-east-1').notification = { rules: [{ kind: 'lambda', id: 'cfg', arn: FN, events: ['s3:ObjectCreated:*'], filterRules: [] }], eventBridge: false };
-      const dispatcher = new EventDispatcher(world, store);
+      const store = new S3Store(state, dataDir);
+      store.createBucket(bucket, 'us-east-1');
+      store.bucket(bucket)!.notification = { rules: [{ kind: 'lambda', id: 'cfg', arn: FN, events: ['s3:ObjectCreated:*'], filterRules: [] }], eventBridge: false };
+      const dispatcher = new EventDispatcher(world, store, state);
       const event = { eventName: 's3:ObjectCreated:Put', bucket, region: 'us-east-1', size: 1, eTag: md5('x'), requestId: 'r', hostId: 'h', caller: { kind: 'user', arn: 'arn:aws:iam::000000000000:root' } as const };
       for (const key of ['burst', 'burst', 'other', 'burst']) dispatcher.emit({ ...event, key });
+      // Deliveries start once saved, then are held for the window.
+      await state.settled();
       assert.equal(invocations.length, 0, 'held during the window');
       t.mock.timers.tick(1000);
       const records = invocations.map((i) => recordsOf(i)[0]!);
@@ -471,6 +479,10 @@ describe('s3: event delivery to Lambda', () => {
       assert.equal(records.filter((r) => r.s3.object.key === 'other').length, 1);
       dispatcher.close();
     } finally {
+      // Let the finished deliveries' removals be staged (real timers again) before the state closes.
+      t.mock.timers.reset();
+      await new Promise((resolve) => setImmediate(resolve));
+      await state.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

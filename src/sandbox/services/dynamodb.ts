@@ -19,7 +19,7 @@ import { updateTable } from './dynamodb/tables.js';
  * stream, and its answer is captured. One dynalite store per region, as tables are regional (see RegionStores).
  */
 export function createDynamoDbService(world: World): Service {
-  const protection = new DeletionProtection(world.options.dataDir);
+  const protection = new DeletionProtection(world.state);
   const stores = new RegionStores((region) => {
     // dynalite reads the region and account for its ARNs from the environment, once, at creation.
     const started = withEnv({ AWS_REGION: region, AWS_ACCOUNT_ID: ACCOUNT_ID }, () =>
@@ -81,7 +81,6 @@ export function createDynamoDbService(world: World): Service {
         return withOldItemOnConditionFailure(listener, req, answer);
       });
     },
-    flush: () => protection.flush(),
     close: () => stores.closeAll(),
   };
 }

@@ -21,14 +21,14 @@ const operations: Record<string, Operation> = {
 
 /**
  * IAM: roles, their inline and attached policies, customer and AWS managed policies, and the policy
- * simulator. Global (one state for every region), kept in `<dataDir>/iam.json`. Behaviour and the
+ * simulator. Global (one state for every region), kept in the sandbox's state database. Behaviour and the
  * differences from AWS: docs/sandbox/iam.md.
  */
 /** The operations that change what a role's sessions may do. */
 const POLICY_CHANGES = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy']);
 
 export function createIamService(world: World): { service: Service; api: IamApi } {
-  const store = new IamStore(world.options.dataDir);
+  const store = new IamStore(world.state);
   /**
    * policyPropagationMs: a role's sessions see its policies as they were before a change until the
    * window closes; a change within a window extends it and keeps the older view. In memory only: a
@@ -63,7 +63,6 @@ export function createIamService(world: World): { service: Service; api: IamApi 
       beforeChange(action, params.get('RoleName'));
       return queryResponse(action, IAM_NAMESPACE, operation.run(call), req.requestId);
     },
-    flush: () => store.flush(),
   };
 
   const api: IamApi = {

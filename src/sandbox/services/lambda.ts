@@ -14,7 +14,7 @@ import { policyOf } from './lambda/permissions.js';
  * function's Node.js code in warm child processes (see lambda/ and docs/sandbox/lambda.md).
  */
 export function createLambdaService(world: World): { service: Service; api: LambdaApi; whenAsyncIdle(): Promise<void> } {
-  const store = new FunctionStore(world.options.dataDir, () => world.options.functionUpdateMs);
+  const store = new FunctionStore(world.state, world.options.dataDir, () => world.options.functionUpdateMs);
   const invoker = new Invoker(world, store);
   const handle = lambdaApi(world, store, invoker);
 
@@ -28,7 +28,6 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
     service: {
       handle,
       bodyLimit,
-      flush: () => store.flush(),
       async close() {
         invoker.close();
       },
@@ -39,9 +38,9 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
         if (!record) return undefined;
         return { name: record.name, region: record.region, arn: functionArn(record.region, record.name), policy: policyOf(record) };
       },
-      invokeAsync(arn, payload, chain) {
+      async invokeAsync(arn, payload, chain) {
         const record = byArn(arn);
-        if (record) invoker.invokeAsync(record.region, record.name, payload, chain);
+        if (record) await invoker.invokeAsync(record.region, record.name, payload, chain);
       },
     },
   };

@@ -16,8 +16,8 @@ import { S3Store } from './s3/store.js';
  * differences from AWS: docs/sandbox/s3.md.
  */
 export function createS3Service(world: World): Service {
-  const store = new S3Store(world.options.dataDir);
-  const ctx: S3Context = { world, store, events: new EventDispatcher(world, store) };
+  const store = new S3Store(world.state, world.options.dataDir);
+  const ctx: S3Context = { world, store, events: new EventDispatcher(world, store, world.state) };
   return {
     async handle(req) {
       const call = parseTarget(req);
@@ -27,8 +27,8 @@ export function createS3Service(world: World): Service {
       return (anyRegion ? undefined : elsewhere(store, call)) ?? operation(ctx, call);
     },
     bodyLimit,
-    flush() {
-      store.flush();
+    resume() {
+      ctx.events.resume();
     },
     async close() {
       ctx.events.close();

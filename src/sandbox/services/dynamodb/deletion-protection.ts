@@ -1,28 +1,32 @@
-import { join } from 'node:path';
-import { JsonState } from '../../persist.js';
+import { RECORDS, type StateDb } from '../../state-db.js';
 import { validationError } from './requests.js';
 
 /**
  * Which tables are protected against deletion (DeletionProtectionEnabled, 2023). dynalite drops the
  * field and rewrites its table records on its own timers, so the sandbox keeps the flag beside them,
- * in `<dataDir>/dynamodb/deletion-protection.json` (a list of `region/table`: names never become keys).
+ * one record per protected table (`<region>/<table>`) in the state database, saved before the answer.
  */
 export class DeletionProtection {
-  private readonly state: JsonState<{ protected: string[] }>;
+  private readonly protectedTables: Set<string>;
 
-  constructor(dataDir: string) {
-    this.state = new JsonState(join(dataDir, 'dynamodb', 'deletion-protection.json'), () => ({ protected: [] }));
+  constructor(private readonly state: StateDb) {
+    this.protectedTables = new Set(state.take<true>(RECORDS.dynamodbProtectedTables).map(([key]) => key));
   }
 
   has(region: string, table: string): boolean {
-    return this.state.data.protected.includes(`${region}/${table}`);
+    return this.protectedTables.has(`${region}/${table}`);
   }
 
   set(region: string, table: string, enabled: boolean): void {
     const key = `${region}/${table}`;
-    const others = this.state.data.protected.filter((k) => k !== key);
-    this.state.data.protected = enabled ? [...others, key] : others;
-    this.state.changed();
+    if (enabled === this.protectedTables.has(key)) return;
+    if (enabled) {
+      this.protectedTables.add(key);
+      this.state.put(RECORDS.dynamodbProtectedTables + key, true);
+    } else {
+      this.protectedTables.delete(key);
+      this.state.del(RECORDS.dynamodbProtectedTables + key);
+    }
   }
 
   /** DeleteTable on a protected table is refused, with DynamoDB's message. */
@@ -30,9 +34,5 @@ export class DeletionProtection {
     if (this.has(region, table)) {
       throw validationError('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
     }
-  }
-
-  flush(): void {
-    this.state.flush();
   }
 }

@@ -18,7 +18,7 @@ export const rolePolicyOperations: Record<string, Operation> = {
       const role = requireRole(call);
       const name = requireName(params, 'PolicyName', 128);
       role.inline[name] = requireDocument(params, 'PolicyDocument', 'identity');
-      store.changed();
+      store.saveRole(role);
       return undefined;
     },
   },
@@ -40,7 +40,7 @@ export const rolePolicyOperations: Record<string, Operation> = {
       const name = requireName(params, 'PolicyName', 128);
       inlinePolicy(role, name);
       delete role.inline[name];
-      store.changed();
+      store.saveRole(role);
       return undefined;
     },
   },
@@ -63,7 +63,7 @@ export const rolePolicyOperations: Record<string, Operation> = {
       if (!store.findPolicy(arn)) throw new AwsError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, 404);
       if (!role.attached.includes(arn)) {
         role.attached.push(arn);
-        store.changed();
+        store.saveRole(role);
       }
       return undefined;
     },
@@ -77,7 +77,7 @@ export const rolePolicyOperations: Record<string, Operation> = {
       const role = requireRole(call);
       if (!role.attached.includes(arn)) throw new AwsError('NoSuchEntity', `Policy ${arn} was not found.`, 404);
       role.attached = role.attached.filter((a) => a !== arn);
-      store.changed();
+      store.saveRole(role);
       return undefined;
     },
   },

@@ -66,7 +66,7 @@ export const roleOperations: Record<string, Operation> = {
     run(call) {
       const role = requireRole(call);
       role.trustPolicy = requireDocument(call.params, 'PolicyDocument', 'trust');
-      call.store.changed();
+      call.store.saveRole(role);
       return undefined;
     },
   },
@@ -79,7 +79,7 @@ export const roleOperations: Record<string, Operation> = {
       const tags = tagsParam(params);
       if (tags.length === 0) requireParam(params, 'Tags');
       role.tags = mergeTags(role.tags, tags);
-      store.changed();
+      store.saveRole(role);
       return undefined;
     },
   },
@@ -92,7 +92,7 @@ export const roleOperations: Record<string, Operation> = {
       const keys = memberList(params, 'TagKeys');
       if (keys.length === 0) requireParam(params, 'TagKeys');
       role.tags = role.tags.filter((t) => !keys.includes(t.Key));
-      store.changed();
+      store.saveRole(role);
       return undefined;
     },
   },

@@ -1,11 +1,10 @@
 import { policyArn as awsPolicyArn, roleArn as awsRoleArn } from '../../../aws-rules/arns.js';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { AwsError } from '../../aws-error.js';
 import { ACCOUNT_ID } from '../../http.js';
 import { dictionary } from '../../dictionary.js';
 import { MAX_CUSTOMER_POLICIES, MAX_ROLES } from '../../limits.js';
-import { JsonState } from '../../persist.js';
+import { RECORDS, type StateDb } from '../../state-db.js';
 import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './aws-managed.js';
 
 export interface Tag {
@@ -42,13 +41,6 @@ export interface StoredPolicy {
   document: string;
 }
 
-interface IamData {
-  /** Keyed by lowercased name: IAM names are unique regardless of case. */
-  roles: Record<string, StoredRole>;
-  /** Customer managed policies, keyed by ARN. */
-  policies: Record<string, StoredPolicy>;
-}
-
 /** A managed policy as attach/list/get see it, AWS's or the account's. */
 export type ManagedPolicyView = StoredPolicy & { awsManaged: boolean };
 
@@ -73,33 +65,27 @@ export function policyArn(path: string, name: string): string {
   return awsPolicyArn(ACCOUNT_ID, name, path);
 }
 
-/** IAM's state: roles and customer managed policies, kept as one JSON file in the data dir. */
+
+/** IAM's state: roles and customer managed policies, one record each in the sandbox's state database. */
 export class IamStore {
-  private readonly state: JsonState<IamData>;
+  /** Keyed by lowercased name: IAM names are unique regardless of case. */
+  private readonly roleMap = new Map<string, StoredRole>();
+  /** Customer managed policies, keyed by ARN. */
+  private readonly policyMap = new Map<string, StoredPolicy>();
 
-  constructor(dataDir: string) {
-    this.state = new JsonState<IamData>(join(dataDir, 'iam.json'), () => ({ roles: dictionary(), policies: dictionary() }));
-    // Role and policy names such as `constructor` or `__proto__` are valid IAM names: keys without a prototype.
-    const data = this.state.data;
-    data.roles = dictionary(data.roles);
-    data.policies = dictionary(data.policies);
-    for (const role of Object.values(data.roles)) role.inline = dictionary(role.inline);
+  constructor(private readonly state: StateDb) {
+    // Inline policy names such as `constructor` or `__proto__` are valid IAM names: keys without a prototype.
+    for (const [key, role] of state.take<StoredRole>(RECORDS.iamRoles)) this.roleMap.set(key, { ...role, inline: dictionary(role.inline) });
+    for (const [arn, policy] of state.take<StoredPolicy>(RECORDS.iamPolicies)) this.policyMap.set(arn, policy);
   }
 
-  get data(): IamData {
-    return this.state.data;
-  }
-
-  changed(): void {
-    this.state.changed();
-  }
-
-  flush(): void {
-    this.state.flush();
+  /** Saves a change made to a role in place (tags, inline and attached policies). */
+  saveRole(role: StoredRole): void {
+    this.state.put(RECORDS.iamRoles + role.name.toLowerCase(), role);
   }
 
   findRole(name: string): StoredRole | undefined {
-    return this.data.roles[name.toLowerCase()];
+    return this.roleMap.get(name.toLowerCase());
   }
 
   role(name: string): StoredRole {
@@ -109,26 +95,26 @@ export class IamStore {
   }
 
   roles(): StoredRole[] {
-    return Object.values(this.data.roles);
+    return [...this.roleMap.values()];
   }
 
   addRole(role: StoredRole): void {
     if (this.findRole(role.name)) throw new AwsError('EntityAlreadyExists', `Role with name ${role.name} already exists.`, 409);
-    if (Object.keys(this.data.roles).length >= MAX_ROLES) throw new AwsError('LimitExceeded', `Cannot exceed quota for RolesPerAccount: ${MAX_ROLES}`, 409);
-    this.data.roles[role.name.toLowerCase()] = role;
-    this.changed();
+    if (this.roleMap.size >= MAX_ROLES) throw new AwsError('LimitExceeded', `Cannot exceed quota for RolesPerAccount: ${MAX_ROLES}`, 409);
+    this.roleMap.set(role.name.toLowerCase(), role);
+    this.saveRole(role);
   }
 
   removeRole(name: string): void {
-    delete this.data.roles[name.toLowerCase()];
-    this.changed();
+    this.roleMap.delete(name.toLowerCase());
+    this.state.del(RECORDS.iamRoles + name.toLowerCase());
   }
 
   /** AWS's managed policy, or the account's; undefined for any other ARN. */
   findPolicy(arn: string): ManagedPolicyView | undefined {
     const aws = awsManagedPolicy(arn);
     if (aws) return awsView(aws);
-    const own = this.data.policies[arn];
+    const own = this.policyMap.get(arn);
     return own && { ...own, awsManaged: false };
   }
 
@@ -138,23 +124,23 @@ export class IamStore {
 
   /** The account's own (customer managed) policies. */
   policies(): ManagedPolicyView[] {
-    return Object.values(this.data.policies).map((p) => ({ ...p, awsManaged: false }));
+    return [...this.policyMap.values()].map((p) => ({ ...p, awsManaged: false }));
   }
 
   addPolicy(policy: StoredPolicy): void {
-    if (this.data.policies[policy.arn]) {
+    if (this.policyMap.has(policy.arn)) {
       throw new AwsError('EntityAlreadyExists', `A policy called ${policy.name} already exists. Duplicate names are not allowed.`, 409);
     }
-    if (Object.keys(this.data.policies).length >= MAX_CUSTOMER_POLICIES) {
+    if (this.policyMap.size >= MAX_CUSTOMER_POLICIES) {
       throw new AwsError('LimitExceeded', `Cannot exceed quota for PoliciesPerAccount: ${MAX_CUSTOMER_POLICIES}`, 409);
     }
-    this.data.policies[policy.arn] = policy;
-    this.changed();
+    this.policyMap.set(policy.arn, policy);
+    this.state.put(RECORDS.iamPolicies + policy.arn, policy);
   }
 
   removePolicy(arn: string): void {
-    delete this.data.policies[arn];
-    this.changed();
+    this.policyMap.delete(arn);
+    this.state.del(RECORDS.iamPolicies + arn);
   }
 
   /** How many roles have the policy attached (the sandbox has no users or groups). */

@@ -1,12 +1,12 @@
 import { functionLogGroup } from '../../../aws-rules/arns.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PolicyStatement } from '../../../policy/types.js';
 import { AwsError } from '../../aws-error.js';
 import { writeFileAtomic } from '../../../shared/atomic-file.js';
 import { dictionary } from '../../dictionary.js';
-import { JsonState } from '../../persist.js';
+import { RECORDS, type StateDb } from '../../state-db.js';
 import { functionArn, LATEST } from './names.js';
 
 /** A function as the sandbox keeps it (one `$LATEST`, no published versions). */
@@ -41,9 +41,6 @@ export interface FunctionRecord {
   statements: PolicyStatement[];
 }
 
-interface StateFile {
-  functions: Record<string, FunctionRecord>;
-}
 
 /** `2025-11-25T02:26:54.571+0000`, Lambda's LastModified format. */
 export function lambdaTimestamp(ms = Date.now()): string {
@@ -61,29 +58,35 @@ export function hexOfSha(base64: string): string {
 }
 
 /**
- * Every function of every region, with their code zips on disk. State transitions (Pending to
- * Active, InProgress to Successful) are computed from timestamps when a function is read, so they
- * survive restarts and need no timers.
+ * Every function of every region, one record each in the sandbox's state database, with their code
+ * zips on disk (one file per code hash, shared by functions with the same code). State transitions
+ * (Pending to Active, InProgress to Successful) are computed from timestamps when a function is read,
+ * so they survive restarts and need no timers.
+ *
+ * A record and its code change in an order a crash cannot break: a new zip is on disk (fsync'ed)
+ * before the record naming it is saved, and a zip goes only after the record that named it is
+ * saved without it. A crash in between leaves an unused zip, removed at the next start; never a
+ * function without code.
  */
 export class FunctionStore {
-  private readonly state: JsonState<StateFile>;
+  private readonly functions = new Map<string, FunctionRecord>();
   private readonly codeDir: string;
 
-  constructor(dataDir: string, private readonly updateMs: () => number) {
-    this.state = new JsonState(join(dataDir, 'lambda', 'functions.json'), () => ({ functions: {} }));
-    this.codeDir = join(dataDir, 'lambda', 'code');
+  constructor(private readonly state: StateDb, dataDir: string, private readonly updateMs: () => number) {
     // Tag keys such as `__proto__` are valid: keys without a prototype (see dictionary.ts).
-    for (const record of Object.values(this.state.data.functions)) record.tags = dictionary(record.tags);
+    for (const [id, record] of state.take<FunctionRecord>(RECORDS.lambdaFunctions)) this.functions.set(id, { ...record, tags: dictionary(record.tags) });
+    this.codeDir = join(dataDir, 'lambda', 'code');
+    this.removeUnusedCode();
   }
 
   get(region: string, name: string): FunctionRecord | undefined {
-    const record = this.state.data.functions[key(region, name)];
+    const record = this.functions.get(key(region, name));
     if (record) this.settle(record);
     return record;
   }
 
   list(region: string): FunctionRecord[] {
-    return Object.values(this.state.data.functions)
+    return [...this.functions.values()]
       .filter((f) => f.region === region)
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((f) => (this.settle(f), f));
@@ -98,8 +101,8 @@ export class FunctionStore {
       settlesAt: Date.now() + this.updateMs(),
       deployment: randomUUID(),
     };
-    this.state.data.functions[key(record.region, record.name)] = created;
-    this.state.changed();
+    this.functions.set(key(record.region, record.name), created);
+    this.save(created);
     return created;
   }
 
@@ -115,7 +118,7 @@ export class FunctionStore {
     record.lastUpdateStatus = 'InProgress';
     record.settlesAt = Date.now() + this.updateMs();
     record.deployment = randomUUID();
-    this.state.changed();
+    this.save(record);
     return record;
   }
 
@@ -123,21 +126,22 @@ export class FunctionStore {
   touch(record: FunctionRecord, change: (r: FunctionRecord) => void): void {
     change(record);
     record.revisionId = randomUUID();
-    this.state.changed();
+    this.save(record);
   }
 
   /** Tags change neither the revision nor the deployment. */
   retag(record: FunctionRecord, change: (tags: Record<string, string>) => void): void {
     change(record.tags);
-    this.state.changed();
+    this.save(record);
   }
 
   delete(record: FunctionRecord): void {
-    delete this.state.data.functions[key(record.region, record.name)];
-    this.state.changed();
+    this.functions.delete(key(record.region, record.name));
+    this.state.del(RECORDS.lambdaFunctions + key(record.region, record.name));
     this.dropCodeIfUnused(record.codeSha256);
   }
 
+  /** Puts a zip on disk (if no function has that code yet); call before saving a record that names it. */
   saveCode(zip: Buffer): { sha256: string; size: number } {
     const digests = codeDigests(zip);
     const file = this.codeFile(digests.hex);
@@ -158,17 +162,30 @@ export class FunctionStore {
   }
 
   usesCode(hex: string): boolean {
-    return Object.values(this.state.data.functions).some((f) => hexOfSha(f.codeSha256) === hex);
+    return [...this.functions.values()].some((f) => hexOfSha(f.codeSha256) === hex);
   }
 
-  /** Called after a code update or a delete: a zip no function uses any more goes. */
+  /**
+   * Called after a code update or a delete: a zip no function uses any more goes, once the change
+   * is saved. Whether it is still unused is asked then, as a function created meanwhile may share it.
+   */
   dropCodeIfUnused(sha256: string): void {
-    if (Object.values(this.state.data.functions).some((f) => f.codeSha256 === sha256)) return;
-    rmSync(this.codeFile(hexOfSha(sha256)), { force: true });
+    this.state.afterCommit(() => {
+      if (!this.usesCode(hexOfSha(sha256))) rmSync(this.codeFile(hexOfSha(sha256)), { force: true });
+    });
   }
 
-  flush(): void {
-    this.state.flush();
+  private save(record: FunctionRecord): void {
+    this.state.put(RECORDS.lambdaFunctions + key(record.region, record.name), record);
+  }
+
+  /** Zips no saved function names: left by a crash between writing a zip and saving its function, or the reverse for a delete. */
+  private removeUnusedCode(): void {
+    if (!existsSync(this.codeDir)) return;
+    for (const file of readdirSync(this.codeDir)) {
+      const hex = /^([0-9a-f]{64})\.zip$/.exec(file)?.[1];
+      if (!hex || !this.usesCode(hex)) rmSync(join(this.codeDir, file), { force: true });
+    }
   }
 
   private settle(record: FunctionRecord): void {
@@ -177,7 +194,7 @@ export class FunctionStore {
     record.lastUpdateStatus = 'Successful';
     record.revisionId = randomUUID();
     delete record.settlesAt;
-    this.state.changed();
+    this.save(record);
   }
 }
 

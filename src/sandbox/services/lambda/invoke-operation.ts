@@ -30,7 +30,7 @@ async function invoke(call: LambdaCall) {
     throw new AwsError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`, 400, { lowercaseMessage: true });
   }
   if (type === 'Event') {
-    invoker.invokeAsync(record.region, record.name, payload);
+    void invoker.invokeAsync(record.region, record.name, payload);
     return { status: 202, headers: {}, body: '' };
   }
   if (record.state === 'Pending') assertNotBusy(record);

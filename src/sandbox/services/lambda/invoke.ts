@@ -78,35 +78,46 @@ export class Invoker {
 
   /**
    * An asynchronous invocation (`Event`, or an S3 notification): queued, and retried twice on error
-   * with the configured delays, keeping its request id, as Lambda does.
+   * with the configured delays, keeping its request id, as Lambda does. Resolves once it is over
+   * (it ran, with its retries, or its function is gone); never, if the sandbox stops first.
    */
-  invokeAsync(region: string, name: string, payload: string, chain = 1): void {
+  invokeAsync(region: string, name: string, payload: string, chain = 1): Promise<void> {
     const requestId = randomUUID();
     if (chain > MAX_CHAIN) {
       console.error(
         `[sandbox] lambda: Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation ` +
           `(${functionArn(region, name)}: event ${requestId} would be invocation ${chain} of one chain; the limit is ${MAX_CHAIN}).`,
       );
-      return;
+      return Promise.resolve();
     }
     this.pendingAsync += 1;
-    const attempt = async (retry: number): Promise<void> => {
-      const record = this.store.get(region, name);
-      if (this.closed || !record) return this.asyncSettled();
-      // Lambda holds queued events until the function is Active.
-      if (record.state === 'Pending') return this.later(Math.max(1, (record.settlesAt ?? Date.now()) - Date.now()), () => attempt(retry));
-      let failed: boolean;
-      try {
-        failed = (await this.invoke(record, payload, requestId, chain)).functionError !== undefined;
-      } catch (error) {
-        console.error(`[sandbox] lambda: asynchronous invocation ${requestId} of ${name} failed: ${isAwsError(error) ? error.message : String(error)}`);
-        failed = true;
-      }
-      const delay = this.world.options.asyncRetryDelaysMs[retry];
-      if (failed && delay !== undefined) this.later(delay, () => attempt(retry + 1));
-      else this.asyncSettled();
-    };
-    void attempt(0);
+    return new Promise((over) => {
+      const done = () => {
+        this.asyncSettled();
+        over();
+      };
+      const attempt = async (retry: number): Promise<void> => {
+        // Stopped: the invocation is not over (a saved S3 delivery stays saved); close() cleared the pending count.
+        if (this.closed) return;
+        const record = this.store.get(region, name);
+        if (!record) return done();
+        // Lambda holds queued events until the function is Active.
+        if (record.state === 'Pending') return this.later(Math.max(1, (record.settlesAt ?? Date.now()) - Date.now()), () => attempt(retry));
+        let failed: boolean;
+        try {
+          failed = (await this.invoke(record, payload, requestId, chain)).functionError !== undefined;
+        } catch (error) {
+          console.error(`[sandbox] lambda: asynchronous invocation ${requestId} of ${name} failed: ${isAwsError(error) ? error.message : String(error)}`);
+          failed = true;
+        }
+        // Stopped mid-invocation: the function's environment was killed, so this did not run to its end.
+        if (this.closed) return;
+        const delay = this.world.options.asyncRetryDelaysMs[retry];
+        if (failed && delay !== undefined) this.later(delay, () => attempt(retry + 1));
+        else done();
+      };
+      void attempt(0);
+    });
   }
 
   /**

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { firesFor } from '../../../aws-rules/notifications.js';
+import { RECORDS, type StateDb } from '../../state-db.js';
 import type { World } from '../../world.js';
 import { eventRecord, Sequencer, type ObjectEvent } from './events.js';
 import { keyEventRule } from './notification-config.js';
@@ -6,6 +8,7 @@ import type { S3Store } from './store.js';
 
 /** How long `reorderEvents` holds a key's events to collect a burst before delivering it reversed. */
 const REORDER_WINDOW_MS = 50;
+
 
 interface Delivery {
   functionArn: string;
@@ -15,20 +18,31 @@ interface Delivery {
 }
 
 /**
- * Turns object events into Lambda invocations, per the bucket's notification configuration. Delivery
- * waits until the request that caused it has been answered (an upload never waits for its trigger),
- * and can be made as unreliable as S3's at-least-once, unordered delivery: `duplicateEvents` sends
- * each event twice, `reorderEvents` holds a key's burst briefly and sends it in reverse.
+ * Turns object events into Lambda invocations, per the bucket's notification configuration.
+ *
+ * Deliveries are at least once, as S3 promises: each one is saved in the state database in the same
+ * write as the change that caused it (so before the upload is answered), and removed only once
+ * Lambda is done with it (the function ran, with its retries, or is gone). A sandbox killed before
+ * then delivers it again at its next start (`resume`).
+ *
+ * Delivery waits until the change is saved (an upload never waits for its trigger), and can be made
+ * as unreliable as S3's at-least-once, unordered delivery: `duplicateEvents` sends each event twice,
+ * `reorderEvents` holds a key's burst briefly and sends it in reverse.
  * Queue and topic destinations are stored but receive nothing: the sandbox has no SQS or SNS.
  */
 export class EventDispatcher {
-  private readonly held = new Map<string, { deliveries: Delivery[]; timer: NodeJS.Timeout }>();
+  private readonly held = new Map<string, { deliveries: [string, Delivery][]; timer: NodeJS.Timeout }>();
   private readonly sequencer = new Sequencer();
+  /** Deliveries a previous run saved and did not finish, until `resume`. */
+  private readonly unfinished: [string, Delivery][];
 
   constructor(
     private readonly world: World,
     private readonly store: S3Store,
-  ) {}
+    private readonly state: StateDb,
+  ) {
+    this.unfinished = state.take<Delivery>(RECORDS.s3Deliveries);
+  }
 
   /** Called while the operation runs, so the sequencer and time are the operation's own. */
   emit(happened: Omit<ObjectEvent, 'sequencer' | 'eventTime'>): void {
@@ -37,42 +51,55 @@ export class EventDispatcher {
     for (const rule of rules) {
       if (rule.kind !== 'lambda' || !firesFor(keyEventRule(rule), event.eventName, event.key)) continue;
       const chain = (event.caller.kind === 'role' ? event.caller.chain : 0) + 1;
-      const delivery = { functionArn: rule.arn, payload: JSON.stringify({ Records: [eventRecord(event, rule.id)] }), chain };
-      if (this.world.options.reorderEvents) this.hold(`${event.bucket}/${event.key}`, delivery);
-      else setImmediate(() => this.deliver(delivery));
+      const delivery: Delivery = { functionArn: rule.arn, payload: JSON.stringify({ Records: [eventRecord(event, rule.id)] }), chain };
+      // Saved in sequencer order, so a resumed queue runs in the order the events happened.
+      const id = `${event.sequencer}-${randomUUID()}`;
+      this.state.put(RECORDS.s3Deliveries + id, delivery);
+      this.state.afterCommit(() => {
+        if (this.world.options.reorderEvents) this.hold(`${event.bucket}/${event.key}`, id, delivery);
+        else setImmediate(() => this.deliver(id, delivery));
+      });
     }
   }
 
-  /** Drops events still held for reordering: the sandbox is stopping. */
+  /** Delivers what the previous run saved and did not finish; called once the sandbox serves (functions need its endpoint). */
+  resume(): void {
+    for (const [id, delivery] of this.unfinished.splice(0)) this.deliver(id, delivery);
+  }
+
+  /** Drops events still held for reordering: the sandbox is stopping (they stay saved, for the next start). */
   close(): void {
     for (const { timer } of this.held.values()) clearTimeout(timer);
     this.held.clear();
   }
 
-  private hold(objectId: string, delivery: Delivery): void {
+  private hold(objectId: string, id: string, delivery: Delivery): void {
     const burst = this.held.get(objectId);
     if (burst) {
-      burst.deliveries.push(delivery);
+      burst.deliveries.push([id, delivery]);
       return;
     }
     const timer = setTimeout(() => {
       const deliveries = this.held.get(objectId)?.deliveries ?? [];
       this.held.delete(objectId);
-      for (const d of deliveries.reverse()) this.deliver(d);
+      for (const [heldId, d] of deliveries.reverse()) this.deliver(heldId, d);
     }, REORDER_WINDOW_MS);
     timer.unref();
-    this.held.set(objectId, { deliveries: [delivery], timer });
+    this.held.set(objectId, { deliveries: [[id, delivery]], timer });
   }
 
-  private deliver(delivery: Delivery): void {
+  private deliver(id: string, delivery: Delivery): void {
     const copies = this.world.options.duplicateEvents ? 2 : 1;
+    const invocations: Promise<void>[] = [];
     for (let i = 0; i < copies; i++) {
       try {
-        this.world.lambda.invokeAsync(delivery.functionArn, delivery.payload, delivery.chain);
+        invocations.push(this.world.lambda.invokeAsync(delivery.functionArn, delivery.payload, delivery.chain));
       } catch (error) {
         // Delivery runs after the upload was answered: nobody is left to tell, and a failure must not stop the server.
         console.error(`[sandbox] s3: could not deliver an event to ${delivery.functionArn}:`, error);
       }
     }
+    // An invocation that never ends (the sandbox stopped first) leaves the delivery saved, for the next start.
+    void Promise.all(invocations).then(() => this.state.del(RECORDS.s3Deliveries + id));
   }
 }

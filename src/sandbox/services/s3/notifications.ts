@@ -20,7 +20,7 @@ export function putBucketNotificationConfiguration(ctx: S3Context, call: S3Call)
   }
   if (config.rules.length || config.eventBridge) bucket.notification = config;
   else delete bucket.notification;
-  ctx.store.touched();
+  ctx.store.saveBucket(call.bucket);
   return { status: 200 };
 }
 

@@ -17,20 +17,21 @@ function now(): string {
 /** Request headers S3 stores with an object and answers on GET and HEAD. */
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-language', 'expires'];
 
-export function putObject(ctx: S3Context, call: S3Call): SandboxResponse {
+export async function putObject(ctx: S3Context, call: S3Call): Promise<SandboxResponse> {
   allow(ctx, call, 'PutObject', objectArn(call.bucket, call.key));
-  const bucket = requireBucket(ctx, call.bucket);
+  requireBucket(ctx, call.bucket);
   const payload = readPayload(call.req);
+  const body = await ctx.store.saveBody(call.bucket, payload.bytes);
   const record: ObjectRecord = {
     size: payload.bytes.length,
     etag: payload.md5,
     lastModified: now(),
     ...describedBy(call),
     crc32: payload.crc32,
+    body,
   };
   if (payload.contentEncoding) record.headers['content-encoding'] = payload.contentEncoding;
-  ctx.store.putObject(call.bucket, call.key, payload.bytes, record);
-  emitCreated(ctx, call, bucket, 's3:ObjectCreated:Put', record);
+  saveObject(ctx, call, 's3:ObjectCreated:Put', record);
   return {
     status: 200,
     headers: {
@@ -56,7 +57,13 @@ function describedBy(call: S3Call): Pick<ObjectRecord, 'contentType' | 'metadata
   return { contentType: header(call.req, 'content-type') || 'binary/octet-stream', metadata, headers };
 }
 
-function emitCreated(ctx: S3Context, call: S3Call, bucket: BucketRecord, eventName: string, record: ObjectRecord): void {
+/**
+ * Saves the object's index entry and its event deliveries in one go (the same state write), once its
+ * bytes are on disk. The bucket is looked up again: it may have been deleted while the bytes were written.
+ */
+function saveObject(ctx: S3Context, call: S3Call, eventName: string, record: ObjectRecord): void {
+  const bucket = requireBucket(ctx, call.bucket);
+  ctx.store.putObject(bucket, call.bucket, call.key, record);
   ctx.events.emit({
     eventName,
     bucket: call.bucket,
@@ -98,7 +105,7 @@ function checksumHeaders(call: S3Call, record: ObjectRecord): Record<string, str
 export function getObject(ctx: S3Context, call: S3Call): SandboxResponse {
   allow(ctx, call, 'GetObject', objectArn(call.bucket, call.key));
   const record = requireObject(ctx, requireBucket(ctx, call.bucket), call.key);
-  const body = ctx.store.readBody(call.bucket, call.key);
+  const body = ctx.store.readBody(call.bucket, record);
   const { status, headers, range } = objectAnswer(call, record, body.length);
   return { status, headers, body: range ? body.subarray(range.start, range.end + 1) : body };
 }
@@ -204,11 +211,11 @@ export function deleteObjects(ctx: S3Context, call: S3Call): SandboxResponse {
  * CopyObject (`x-amz-copy-source: bucket/key`, URL-encoded). Metadata is copied unless
  * `x-amz-metadata-directive: REPLACE`; copying an object onto itself needs REPLACE, as on S3.
  */
-export function copyObject(ctx: S3Context, call: S3Call): SandboxResponse {
+export async function copyObject(ctx: S3Context, call: S3Call): Promise<SandboxResponse> {
   const source = parseCopySource(header(call.req, 'x-amz-copy-source')!);
   allow(ctx, call, 'GetObject', objectArn(source.bucket, source.key));
   allow(ctx, call, 'PutObject', objectArn(call.bucket, call.key));
-  const target = requireBucket(ctx, call.bucket);
+  requireBucket(ctx, call.bucket);
   const original = requireObject(ctx, requireBucket(ctx, source.bucket), source.key);
   const replace = header(call.req, 'x-amz-metadata-directive')?.toUpperCase() === 'REPLACE';
   if (!replace && source.bucket === call.bucket && source.key === call.key) {
@@ -218,13 +225,9 @@ export function copyObject(ctx: S3Context, call: S3Call): SandboxResponse {
       400,
     );
   }
-  const record: ObjectRecord = {
-    ...original,
-    ...(replace ? describedBy(call) : {}),
-    lastModified: now(),
-  };
-  ctx.store.putObject(call.bucket, call.key, ctx.store.readBody(source.bucket, source.key), record);
-  emitCreated(ctx, call, target, 's3:ObjectCreated:Copy', record);
+  const body = await ctx.store.saveBody(call.bucket, ctx.store.readBody(source.bucket, original));
+  const record: ObjectRecord = { ...original, ...(replace ? describedBy(call) : {}), lastModified: now(), body };
+  saveObject(ctx, call, 's3:ObjectCreated:Copy', record);
   return s3Xml(
     { CopyObjectResult: { '@xmlns': S3_NAMESPACE, LastModified: record.lastModified, ETag: `"${record.etag}"` } },
     200,

@@ -7,7 +7,7 @@ import { copyObject, deleteObject, deleteObjects, getObject, headObject, putObje
 import type { S3Call, S3Context } from './request.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './tagging.js';
 
-type Operation = (ctx: S3Context, call: S3Call) => SandboxResponse;
+type Operation = (ctx: S3Context, call: S3Call) => SandboxResponse | Promise<SandboxResponse>;
 
 /**
  * S3's sub-resources: a query parameter that names what a request acts on (`?tagging`, `?uploads`).

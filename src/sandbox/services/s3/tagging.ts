@@ -32,7 +32,7 @@ export function putBucketTagging(ctx: S3Context, call: S3Call): SandboxResponse 
   }
   if (tags.length > 50) throw new AwsError('BadRequest', 'Bucket tag count cannot be greater than 50', 400);
   bucket.tags = tags;
-  ctx.store.touched();
+  ctx.store.saveBucket(call.bucket);
   return { status: 204 };
 }
 
@@ -50,6 +50,6 @@ export function deleteBucketTagging(ctx: S3Context, call: S3Call): SandboxRespon
   allow(ctx, call, 'PutBucketTagging', bucketArn(call.bucket));
   const bucket = requireBucket(ctx, call.bucket);
   delete bucket.tags;
-  ctx.store.touched();
+  ctx.store.saveBucket(call.bucket);
   return { status: 204 };
 }
