@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CreateTableCommand, DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, waitUntilTableExists, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { sdkServices } from '../../src/aws/sdk-services.js';
@@ -20,8 +20,9 @@ async function progressOf(env: Record<string, string>): Promise<ProgressSummary>
   return (await runCliJson<ProgressSummary>(['progress'], { env })).json;
 }
 
-function createTable(sandbox: TestSandbox, sortKey: string) {
-  return sandbox.clients.dynamodb.send(
+/** Creates the table as a learner would, and waits until it is ACTIVE, as they would before checking (CreateTable answers CREATING). */
+async function createTable(sandbox: TestSandbox, sortKey: string): Promise<void> {
+  await sandbox.clients.dynamodb.send(
     new CreateTableCommand({
       TableName: 'upload_metadata',
       AttributeDefinitions: [{ AttributeName: 'bucket', AttributeType: 'S' }, { AttributeName: sortKey, AttributeType: 'S' }],
@@ -29,6 +30,7 @@ function createTable(sandbox: TestSandbox, sortKey: string) {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await waitUntilTableExists({ client: sandbox.clients.dynamodb, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: 'upload_metadata' });
 }
 
 describe('upload-lab learn, through a real terminal (tmux)', () => {
