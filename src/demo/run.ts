@@ -18,7 +18,10 @@ export interface DeliveryOutcome {
   note: string;
   objectKey: string;
   sequencer: string;
-  /** The function wrote the item (the conditional write answers `written: 0` when it refuses). */
+  /**
+   * The function wrote this delivery's upload: the key's item holds it afterwards. Told by the table,
+   * not by the function's reply, so any handler that writes the item works (one that returns nothing too).
+   */
   written: boolean;
   /** Which upload's metadata the key's item holds after this delivery. */
   holds: string | null;
@@ -112,10 +115,11 @@ async function deliverAll(ctx: Ctx, scenario: Scenario, functionName: string, ke
     const event = s3PutEvent({ bucket, key: objectKey, region, now: ctx.clock.now(), object: { size: upload.size, eTag: upload.eTag, sequencer: upload.sequencer } });
     const answer = await ctx.lambda.invoke(functionName, JSON.stringify(event));
     if (answer.functionError) {
-      throw new LabError('DemoInvokeFailed', `${functionName} failed on ${upload.label}'s event: ${answer.payload}`, 'Run upload-lab verify with the same options to see what is wrong with the lab.', 'aws');
+      throw new LabError('DemoInvokeFailed', `Function ${functionName} failed on ${upload.label}'s event: ${functionErrorOf(answer.payload)}`, 'Run upload-lab verify with the same options to see what is wrong with the lab.', 'aws');
     }
     const item = await ctx.dynamodb.getItem(table, { bucket, object_key: objectKey });
-    deliveries.push({ event: upload.label, note, objectKey, sequencer: upload.sequencer, written: writtenCount(answer.payload) > 0, holds: uploadIn(scenario, item) });
+    const holds = uploadIn(scenario, item);
+    deliveries.push({ event: upload.label, note, objectKey, sequencer: upload.sequencer, written: holds === upload.label, holds });
   }
   const objectKey = keyOf('main');
   const item = await ctx.dynamodb.getItem(table, { bucket, object_key: objectKey });
@@ -129,10 +133,15 @@ function uploadIn(scenario: Scenario, item: Item | undefined): string | null {
   return scenario.deliveries.find(({ upload }) => upload.sequencer === item.sequencer && upload.eTag === item.etag)?.upload.label ?? 'something else';
 }
 
-/** The handler's answer, `{"statusCode": 200, "body": "{\"written\": n}"}`. */
-function writtenCount(payload: string): number {
-  const answer = JSON.parse(payload) as { body?: string };
-  return Number((JSON.parse(answer.body ?? '{}') as { written?: unknown }).written ?? 0);
+/** A failed invocation's error as Lambda reports it (`{"errorType", "errorMessage"}`), in one line. */
+function functionErrorOf(payload: string): string {
+  try {
+    const { errorType, errorMessage } = JSON.parse(payload) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof errorMessage === 'string') return typeof errorType === 'string' ? `${errorType}: ${errorMessage}` : errorMessage;
+  } catch {
+    // Not JSON: the payload itself is the best account of the error.
+  }
+  return payload.replace(/\s+/g, ' ').trim();
 }
 
 /** The main key's distinct uploads in arrival order, each compared with the one before (padded, as S3 says). */

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { zipSync } from 'fflate';
+import { buildHandlerZip } from '../../src/deploy/zip.js';
 import { sdkServices } from '../../src/aws/sdk-services.js';
 import type { DemoResult } from '../../src/demo/run.js';
 import { cliEnv, runCli, runCliJson, startCli } from '../helpers/cli.js';
@@ -77,6 +80,44 @@ describe('upload-lab demo overwrite|ordering --local, on a lab setup built', () 
     assert.match(stdout, /plain PutItem: kept upload 1, not the newest \(upload 2\)/);
     assert.match(stdout, /conditional write: kept upload 2, the newest/);
     await assertNothingOfTheDemo();
+  });
+
+  /** Replaces the lab function's code, as a learner deploying their own handler does. */
+  async function deployLabCode(zip: Uint8Array): Promise<void> {
+    await sandbox.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'upload-lab-metadata', ZipFile: zip }));
+    await waitUntilFunctionUpdatedV2({ client: sandbox.clients.lambda, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.5 }, { FunctionName: 'upload-lab-metadata' });
+  }
+  const handlerZip = (code: string) => zipSync({ 'index.mjs': new TextEncoder().encode(code) });
+
+  test("the lab's function is the learner's own plain-PutItem handler that returns nothing: the demo judges by the table", async () => {
+    // What a learner writes first: PutItem, no condition, no reply.
+    await deployLabCode(handlerZip(`import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+const db = new DynamoDBClient({});
+export const handler = async (event) => {
+  for (const r of event.Records) {
+    await db.send(new PutItemCommand({ TableName: process.env.TABLE_NAME, Item: {
+      bucket: { S: r.s3.bucket.name }, object_key: { S: decodeURIComponent(r.s3.object.key.replace(/\\+/g, ' ')) },
+      sequencer: { S: r.s3.object.sequencer }, etag: { S: r.s3.object.eTag }, size: { N: String(r.s3.object.size) } } }));
+  }
+};
+`));
+    try {
+      const { code, json, stderr } = await runCliJson<DemoResult>(['demo', 'overwrite', ...target], { env });
+      assert.equal(code, 0, stderr);
+      // Both functions wrote every delivery, so neither kept the newest: what the table holds says so.
+      assert.deepEqual(json.conditionalWrite.deliveries.map((d) => [d.written, d.holds]), [[true, 'upload 1'], [true, 'upload 2'], [true, 'upload 1']]);
+      assert.equal(json.conditionalWrite.keptNewest, false);
+      await assertNothingOfTheDemo();
+
+      await deployLabCode(handlerZip('export const handler = async () => { throw new Error("my table name is wrong"); };\n'));
+      const failed = await runCli(['demo', 'ordering', ...target], { env });
+      assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+      assert.match(failed.stderr, /Function upload-lab-metadata failed on upload 2's event: Error: my table name is wrong/);
+      assert.doesNotMatch(failed.stderr, /Cannot read properties/);
+      await assertNothingOfTheDemo();
+    } finally {
+      await deployLabCode((await buildHandlerZip()).zip);
+    }
   });
 
   test('a demo killed once its function exists leaves it recorded, and teardown removes it', async () => {
