@@ -1,3 +1,4 @@
+import { LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { applyStep, checkStep, checkSteps, type Listener } from '../steps/run.js';
 import { fillPlaceholders, type Lesson, type LessonPart, type Placeholder } from '../lesson.js';
@@ -6,6 +7,7 @@ import type { LearnView } from '../report/learn-view.js';
 import { savedItem } from '../steps/item.js';
 import { allSteps, prerequisites } from '../steps/index.js';
 import type { LabStep, StepId } from '../steps/step.js';
+import { keySchemaProblem } from '../steps/table.js';
 import { uploadTestFile } from '../steps/trigger.js';
 import { inspectItem, matchOperations, runQuiz, type Feedback } from './activities.js';
 import { cliFor, writeHandouts } from './handouts.js';
@@ -91,7 +93,7 @@ async function buildPart(w: Walk, part: LessonPart): Promise<PartHow> {
       { value: 'tool', label: m.letToolDoIt },
     ]);
     if (action === 'solution') {
-      w.view.block(m.solutionHeading, commands(w, part));
+      w.view.block(m.solutionHeading, [...(await wrongTableFirst(w, part)), ...commands(w, part)]);
     } else if (action === 'check') {
       if (await checkPart(w, part, false)) return 'self';
       failed = true;
@@ -111,9 +113,51 @@ function stepsToApply(part: LessonPart): LabStep<string>[] {
 
 async function doItForMe(w: Walk, part: LessonPart): Promise<boolean> {
   w.view.line(m.didHeading);
-  for (const step of stepsToApply(part)) await applyStep(w.ctx, step, listener(w));
+  for (const step of stepsToApply(part)) {
+    try {
+      await applyStep(w.ctx, step, listener(w));
+    } catch (error) {
+      // The learner's own table with the wrong keys: theirs to keep or delete, so the walk asks.
+      if (!(error instanceof LabError && error.code === 'TableKeyMismatch')) throw error;
+      if (!(await replaceWrongTable(w, error.message))) return false;
+      await applyStep(w.ctx, step, listener(w));
+    }
+  }
   w.view.block(m.sameWithCli, commands(w, part));
   return checkPart(w, part, true);
+}
+
+/**
+ * A key schema cannot change once a table exists: the only fix is to delete the table and create it
+ * again. The table is the learner's, so it is deleted only after they confirm; otherwise the walk goes
+ * back to the options. Says whether the table is gone.
+ */
+async function replaceWrongTable(w: Walk, problem: string): Promise<boolean> {
+  const { table } = w.ctx.names;
+  w.view.line(m.keySchemaFixed(problem));
+  const offer = await w.prompter.choose<'delete' | 'back'>(m.wrongTablePrompt, [
+    { value: 'delete', label: m.deleteAndCreate(table) },
+    { value: 'back', label: m.backToOptions },
+  ]);
+  if (offer === 'back') return false;
+  // "No" first: Enter alone keeps the learner's table.
+  const sure = await w.prompter.choose<'no' | 'yes'>(m.confirmDelete(table), [
+    { value: 'no', label: m.keepTable },
+    { value: 'yes', label: m.deleteTable(table) },
+  ]);
+  if (sure === 'no') return false;
+  await w.ctx.dynamodb.deleteTable(table);
+  await w.ctx.dynamodb.waitForTableGone(table, w.ctx.timeoutMs);
+  w.view.line(m.tableDeleted(table));
+  return true;
+}
+
+/** Before a part's solution: the table of that name with the wrong keys must go first, or create-table fails (ResourceInUseException). */
+async function wrongTableFirst(w: Walk, part: LessonPart): Promise<string[]> {
+  if (!part.steps.includes('table')) return [];
+  const existing = await w.ctx.dynamodb.describeTable(w.ctx.names.table);
+  if (!existing || !keySchemaProblem(existing)) return [];
+  return [cliFor(m.deleteTableCommand(w.ctx.names.table, w.ctx.names.region), w.endpoint)];
 }
 
 /** Runs the part's checks only, records each, and says whether all passed. Part 5 uploads (when upload-lab does it) and watches. */

@@ -15,6 +15,17 @@ export const learnMessages = {
   showSolution: 'Show the solution',
   letToolDoIt: 'Let upload-lab do it',
   didHeading: 'What upload-lab did:',
+  keySchemaFixed: (problem: string) =>
+    `${problem} A table's key schema cannot be changed once it is created: the fix is to delete the table and create it again with the right keys.`,
+  wrongTablePrompt: 'What now?',
+  deleteAndCreate: (table: string) => `Delete my table ${table} and create it right`,
+  backToOptions: 'Go back to the options',
+  confirmDelete: (table: string) => `Delete table ${table}? It is your table: its items go with it.`,
+  keepTable: 'No, keep it',
+  deleteTable: (table: string) => `Yes, delete ${table}`,
+  tableDeleted: (table: string) => `Deleted table ${table}.`,
+  deleteTableCommand: (table: string, region: string) =>
+    `aws dynamodb delete-table --table-name ${table} --region ${region} && aws dynamodb wait table-not-exists --table-name ${table} --region ${region}`,
   sameWithCli: 'The same with the AWS CLI:',
   consoleHeading: 'In the console:',
   cliHeading: 'Or with the AWS CLI:',

@@ -124,6 +124,46 @@ describe('upload-lab learn, through a real terminal (tmux)', () => {
     assert.equal(progress.checks.find((c) => c.id === 'table')!.status, 'pass');
   });
 
+  test('a table of the learner\'s with the wrong sort key: the solution deletes it first; "Let upload-lab do it" deletes it only once confirmed, and stays in the walk', async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    const term = open(args(), env);
+    await term.choose(PROMPT.ready);
+    await term.choose(PROMPT.how, 1);
+    await term.waitFor('Or with the AWS CLI:');
+    await createTable(sandbox, 'key');
+    await term.choose(PROMPT.whenDone);
+    await term.waitFor('FAIL: not yet.');
+
+    // The solution, pasted as shown, must work: the wrong table goes first.
+    await term.choose(PROMPT.whenDone, 1, 2);
+    let screen = await term.waitFor(/The solution:[\s\S]*create-table/);
+    const solution = screen.slice(screen.lastIndexOf('The solution:'));
+    assert.match(solution, new RegExp(`aws --endpoint-url ${sandbox.endpoint} dynamodb delete-table --table-name upload_metadata --region us-east-1 && aws --endpoint-url ${sandbox.endpoint} dynamodb wait table-not-exists [^\\n]*\\n[^\\n]*create-table`));
+
+    // Let upload-lab do it: it explains, offers; "No, keep it" goes back to the options with the table untouched.
+    await term.choose(PROMPT.whenDone, 2, 3);
+    screen = await term.waitFor("A table's key schema cannot be changed once it is created");
+    assert.match(screen, /Table upload_metadata already exists, but its sort key is "key", not "object_key"\./);
+    await term.choose('What now?');
+    await term.choose('Delete table upload_metadata?', 0);
+    await term.prompt(PROMPT.whenDone, 4);
+    const kept = await sdkServices(sandbox.clients).dynamodb.describeTable('upload_metadata');
+    assert.deepEqual(kept?.keySchema.map((k) => k.name), ['bucket', 'key'], 'the table was deleted without a yes');
+
+    // Again, and this time yes: deleted, created right, and the part passes.
+    await term.choose(PROMPT.whenDone, 2, 4);
+    await term.choose('What now?', 0, 2);
+    await term.choose('Delete table upload_metadata?', 1, 2);
+    screen = await term.waitFor('PASS: Part 1: Create the DynamoDB table');
+    assert.match(screen, /Deleted table upload_metadata\./);
+    await term.prompt(PROMPT.how, 2);
+    const fixed = await sdkServices(sandbox.clients).dynamodb.describeTable('upload_metadata');
+    assert.deepEqual(fixed?.keySchema.map((k) => k.name), ['bucket', 'object_key']);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+  });
+
   test("\"I'll do it myself\" for Part 5: the learner's own trigger and upload are checked, and the item is shown", async () => {
     const { env, sandbox, args } = await learnerMachine();
     sandboxes.push(sandbox);
