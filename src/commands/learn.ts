@@ -33,7 +33,7 @@ export function learn(options: LearnOptions, io: CommandIO): Promise<number> {
       const recorded = progress.snapshot.target;
       if (progress.started && recorded !== undefined && recorded !== targetOptions) view.line(m.otherTarget(recorded, targetOptions));
       progress.setTarget(targetOptions);
-      await walkLesson({ ctx, lesson: loadLesson(), progress, prompter, view, values: placeholderValues(ctx, await ctx.handlerZip(), targetOptions), endpoint: lab.target.endpoint });
+      await walkLesson({ ctx, lesson: loadLesson(), progress, prompter, view, values: placeholderValues(ctx, await ctx.handlerZip(), targetOptions), endpoint: lab.target.endpoint, inProcessSandbox: Boolean(lab.target.inProcess) });
       return 0;
     } finally {
       await lab.close();

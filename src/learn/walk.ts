@@ -26,6 +26,8 @@ export interface Walk {
   values: Record<Placeholder, string>;
   /** The endpoint the AWS CLI must be pointed at (the sandbox), or undefined on AWS. */
   endpoint: string | undefined;
+  /** learn started the sandbox itself, on a port of the moment, rather than using a running `upload-lab sandbox`. */
+  inProcessSandbox: boolean;
 }
 
 /**
@@ -39,7 +41,8 @@ export async function walkLesson(w: Walk): Promise<void> {
   const done = lesson.parts.filter((p) => progress.partDone(p.id)).length;
   if (progress.started) view.line(m.resuming(done, lesson.parts.length));
   else view.block(m.outcomesHeading, lesson.outcomes.map((o) => `- ${o.text}`));
-  if (w.endpoint) view.dim(m.sandboxEndpoint(w.endpoint));
+  if (w.endpoint) view.dim(m.sandboxEndpoint(w.endpoint, w.ctx.names.region));
+  if (w.inProcessSandbox) view.dim(m.inProcessSandbox);
   for (const part of lesson.parts) {
     if (progress.partDone(part.id)) continue;
     showPart(w, part);

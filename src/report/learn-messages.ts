@@ -31,8 +31,12 @@ export const learnMessages = {
   cliHeading: 'Or with the AWS CLI:',
   solutionHeading: 'The solution:',
   filesWritten: (dir: string) => `Files for these commands are in ${dir}`,
-  sandboxEndpoint: (endpoint: string) =>
-    `The sandbox answers at ${endpoint} while this walk runs: in another terminal, export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1, then run the commands below.`,
+  // Both region variables: AWS CLI v1 reads only AWS_DEFAULT_REGION, v2 and the SDKs AWS_REGION.
+  sandboxEndpoint: (endpoint: string, region: string) =>
+    `The sandbox answers at ${endpoint}: in another terminal, export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${region} AWS_DEFAULT_REGION=${region}, then run the commands below.`,
+  // learn's own sandbox listens on a free port chosen at each start: printed commands name that port.
+  inProcessSandbox:
+    'The commands printed here work while this walk runs (its sandbox gets a new port each time learn starts). For a port that stays, run `npx upload-lab sandbox` in another terminal first: it serves on port 4566, and learn --local uses it.',
   partPassed: (title: string) => `PASS: ${title}`,
   partFailed: 'FAIL: not yet. Fix what the hint says, then check again.',
   uploadHeading: 'Uploading the test file; watch the function run:',

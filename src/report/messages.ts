@@ -103,8 +103,11 @@ export function sandboxInstructions(endpoint: string, local: string): string[] {
     `  export AWS_ENDPOINT_URL=${endpoint}`,
     '  export AWS_ACCESS_KEY_ID=test',
     '  export AWS_SECRET_ACCESS_KEY=test',
+    // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION.
     '  export AWS_REGION=us-east-1',
-    'AWS CLI v1 honours AWS_ENDPOINT_URL; v2 (/usr/bin/aws from Debian\'s awscli) needs the flag on every call:',
+    '  export AWS_DEFAULT_REGION=us-east-1',
+    // Checked: Debian's aws-cli 2.9 takes AWS_REGION but ignores AWS_ENDPOINT_URL (v2 reads it from 2.13 on).
+    'AWS CLI v1 honours AWS_ENDPOINT_URL; v2 before 2.13 (Debian\'s /usr/bin/aws is 2.9) ignores it and needs the flag on every call:',
     `  aws --endpoint-url ${endpoint} s3 ls`,
     `Run the lab against it from another terminal: npx upload-lab setup ${local}`,
     'Press Ctrl+C to stop.',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cliEnv, runCli, runCliJson, startCli } from '../helpers/cli.js';
+import { pasteInBash } from '../helpers/paste.js';
 
 const serving = (stdout: string) => /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+/.test(stdout) && stdout.includes('Ctrl+C');
 
@@ -13,6 +14,24 @@ describe('upload-lab sandbox', () => {
     for (const line of ['export AWS_ACCESS_KEY_ID=test', 'export AWS_SECRET_ACCESS_KEY=test', 'export AWS_REGION=us-east-1']) assert.ok(stdout.includes(line), line);
     assert.match(stdout, /aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ s3 ls/);
     assert.match(stdout, /Sandbox stopped/);
+  });
+
+  test("the printed exports work when pasted, with the AWS CLI on PATH (v1 reads only AWS_DEFAULT_REGION) and with the printed --endpoint-url call", async () => {
+    const env = cliEnv();
+    const running = startCli(['sandbox', '--port', '0', '--data-dir', join(env.HOME!, 'data')], { env });
+    try {
+      await running.until(serving);
+      const printed = running.stdout().split('\n').map((l) => l.trim());
+      const exports = printed.filter((l) => l.startsWith('export '));
+      assert.ok(exports.includes('export AWS_DEFAULT_REGION=us-east-1'));
+      const call = printed.find((l) => l.startsWith('aws --endpoint-url'))!;
+      // The exports and `aws` alone (AWS_ENDPOINT_URL), then the printed call, under the CLI on PATH.
+      assert.match(await pasteInBash([...exports, 'aws dynamodb list-tables'], env), /"TableNames": \[\]/);
+      await pasteInBash([...exports, call], env);
+    } finally {
+      running.signal('SIGTERM');
+      assert.equal((await running.done).code, 0);
+    }
   });
 
   test('stops cleanly on SIGINT (Ctrl+C)', async () => {

@@ -8,7 +8,8 @@ import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObje
 import { sdkServices } from '../../src/aws/sdk-services.js';
 import { loadLesson } from '../../src/lesson.js';
 import type { ProgressSummary } from '../../src/learn/summary.js';
-import { runCli, runCliJson } from '../helpers/cli.js';
+import { cliEnv, runCli, runCliJson } from '../helpers/cli.js';
+import { pasteInBash } from '../helpers/paste.js';
 import type { TestSandbox } from '../helpers/sandbox.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { doEverythingForMe, learnerMachine, PROMPT } from './walk.js';
@@ -160,6 +161,39 @@ describe('upload-lab learn, through a real terminal (tmux)', () => {
     await term.prompt(PROMPT.how, 2);
     const fixed = await sdkServices(sandbox.clients).dynamodb.describeTable('upload_metadata');
     assert.deepEqual(fixed?.keySchema.map((k) => k.name), ['bucket', 'object_key']);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+  });
+
+  test("Part 2 by hand: the printed env and the printed aws iam commands, pasted into bash with the real AWS CLI, build what Check my work passes", async () => {
+    const { env, sandbox, args } = await learnerMachine();
+    sandboxes.push(sandbox);
+    const term = open(args(), env);
+    await term.choose(PROMPT.ready);
+    await term.choose(PROMPT.how, 0);
+    await term.choose(PROMPT.how, 1, 2);
+    const screen = await term.waitFor('Or with the AWS CLI:');
+    // A running sandbox (this test's) is used: its port stays, so no warning about a new port.
+    assert.doesNotMatch(screen, /new port each time/);
+    const exports = /(export AWS_ACCESS_KEY_ID=[^,]+),/.exec(screen)![1]!;
+    assert.match(exports, /AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1/);
+    const printed = screen.split('\n').map((l) => l.trim()).filter((l) => /^aws .* iam (create-role|put-role-policy) /.test(l));
+    assert.equal(printed.length, 2, screen);
+    const created = await pasteInBash([exports, ...printed], env);
+    assert.match(created, /"RoleName": "upload-lab-metadata-us-east-1-role"/);
+    await term.choose(PROMPT.whenDone);
+    await term.waitFor('PASS: Part 2: Give the function its permissions');
+    await term.prompt(PROMPT.how, 3);
+    term.keys('C-c');
+    assert.equal(await term.exitCode(), 130);
+  });
+
+  test("learn's own sandbox (none running) says once that printed commands work while learn runs, and how to get a port that stays", async () => {
+    const env = cliEnv();
+    const term = open(['learn', '--local', '--data-dir', join(env.UPLOAD_LAB_HOME!, 'fresh')], env);
+    const screen = await term.prompt(PROMPT.ready);
+    assert.equal(screen.split('The commands printed here work while this walk runs').length - 1, 1, screen);
+    assert.match(screen, /run `npx upload-lab sandbox` in another terminal first: it serves on port 4566, and learn --local uses it/);
     term.keys('C-c');
     assert.equal(await term.exitCode(), 130);
   });
