@@ -127,7 +127,8 @@ labCommand(program, 'verify', 'Grade the lab as it stands, whoever built it: one
   });
 
 labCommand(program, 'teardown', 'Remove what the lab created (recorded when setup created it), in reverse order, and nothing else: a bucket you brought is kept.', [
-  'npx upload-lab teardown --dry-run',
+  // The --local form first: it is what a learner without an AWS account can run as shown.
+  'npx upload-lab teardown --local --dry-run',
   'npx upload-lab teardown --local',
   'npx upload-lab teardown --region eu-west-1 --yes',
 ])

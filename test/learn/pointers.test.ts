@@ -18,3 +18,12 @@ test('--help and setup\'s summary point a learner at `upload-lab learn`', async 
   assert.match(setup.stdout, new RegExp(`Learning the lab\\? upload-lab learn ${target.join(' ')} walks it part by part`));
   assert.equal((await runCli(['teardown', ...target], { env })).code, 0);
 });
+
+test("teardown --help's first example works as shown for a learner with no AWS account", async () => {
+  const env = cliEnv();
+  const help = await runCli(['teardown', '--help'], { env });
+  assert.equal(help.code, 0);
+  const first = /Examples:\n\s+\$ npx upload-lab (.+)/.exec(help.stdout)![1]!;
+  const run = await runCli(first.split(' '), { env });
+  assert.equal(run.code, 0, `${first}: ${run.stdout}${run.stderr}`);
+});
