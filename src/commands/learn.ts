@@ -60,7 +60,7 @@ async function interactive(command: 'learn' | 'quiz', options: { debug?: boolean
     return await body(view, await io.prompter());
   } catch (error) {
     if (error instanceof Interrupted) {
-      view.line(m.interrupted);
+      view.line(m.interrupted(command));
       return INTERRUPTED_EXIT_CODE;
     }
     const labError = toLabError(error);

@@ -6,6 +6,26 @@ import type { Prompter } from './prompter.js';
 /** How an activity tells the learner whether an answer was right, and why. */
 export type Feedback = (correct: boolean, expected: string, explanation: string) => void;
 
+/**
+ * The answers already given in an activity (right or wrong, in order), and where each new one is
+ * kept as soon as it is given: an activity stopped by Ctrl+C resumes at the next question.
+ */
+export interface AnswerLog {
+  given: readonly boolean[];
+  record(correct: boolean): void;
+}
+
+/** Asks the questions not answered yet, recording each answer; the score counts the earlier ones too. */
+async function askRemaining<Q>(questions: readonly Q[], log: AnswerLog, ask: (question: Q, n: number) => Promise<boolean>): Promise<Score> {
+  const results = [...log.given];
+  for (let n = results.length; n < questions.length; n++) {
+    const correct = await ask(questions[n]!, n);
+    results.push(correct);
+    log.record(correct);
+  }
+  return { score: results.filter(Boolean).length, total: questions.length };
+}
+
 /** The answer an inspect question expects, from the item actually saved. */
 export function expectedAnswer(question: InspectQuestion, item: Item): string {
   if (question.kind === 'present') return item[question.field] === undefined ? 'no' : 'yes';
@@ -22,43 +42,35 @@ export function isRightAnswer(question: InspectQuestion, item: Item, answer: str
 }
 
 /** Inspect the saved item: each question answered, then checked against the item. */
-export async function inspectItem(lesson: Lesson, item: Item, prompter: Prompter, feedback: Feedback): Promise<Score> {
-  const { questions } = lesson.activities.inspect;
-  let score = 0;
-  for (const question of questions) {
-    const answer = await prompter.ask(question.question);
-    const correct = isRightAnswer(question, item, answer);
-    if (correct) score++;
+export function inspectItem(lesson: Lesson, item: Item, prompter: Prompter, feedback: Feedback, log: AnswerLog): Promise<Score> {
+  return askRemaining(lesson.activities.inspect.questions, log, async (question) => {
+    const correct = isRightAnswer(question, item, await prompter.ask(question.question));
     feedback(correct, expectedAnswer(question, item), question.explanation);
-  }
-  return { score, total: questions.length };
+    return correct;
+  });
 }
 
 /**
  * Match the operations: for each, pick what it does among all the descriptions. They are listed in
  * alphabetical order, not the operations' order, so position gives nothing away.
  */
-export async function matchOperations(lesson: Lesson, prompter: Prompter, feedback: Feedback): Promise<Score> {
+export function matchOperations(lesson: Lesson, prompter: Prompter, feedback: Feedback, log: AnswerLog): Promise<Score> {
   const { operations } = lesson.activities.match;
   const descriptions = operations.map((o) => o.does).sort((a, b) => a.localeCompare(b));
-  let score = 0;
-  for (const operation of operations) {
+  return askRemaining(operations, log, async (operation) => {
     const chosen = await prompter.choose(`${operation.name}:`, descriptions.map((does) => ({ value: does, label: does })));
     const correct = chosen === operation.does;
-    if (correct) score++;
     feedback(correct, operation.does, operation.explanation);
-  }
-  return { score, total: operations.length };
+    return correct;
+  });
 }
 
 /** The knowledge check: one question at a time, the explanation after each answer. */
-export async function runQuiz(questions: readonly QuizQuestion[], prompter: Prompter, feedback: Feedback): Promise<Score> {
-  let score = 0;
-  for (const [n, question] of questions.entries()) {
+export function runQuiz(questions: readonly QuizQuestion[], prompter: Prompter, feedback: Feedback, log: AnswerLog): Promise<Score> {
+  return askRemaining(questions, log, async (question, n) => {
     const chosen = await prompter.choose(`${n + 1}/${questions.length} ${question.question}`, question.choices.map((label, i) => ({ value: String(i), label })));
     const correct = Number(chosen) === question.answer;
-    if (correct) score++;
     feedback(correct, question.choices[question.answer]!, question.explanation);
-  }
-  return { score, total: questions.length };
+    return correct;
+  });
 }

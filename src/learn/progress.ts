@@ -20,6 +20,8 @@ export interface ProgressData {
   /** The last result of each checklist step's check. */
   checks: Record<string, 'pass' | 'fail' | 'skip'>;
   activities: Partial<Record<ActivityId, Score>>;
+  /** An unfinished activity's answers so far (right or wrong), kept as each is given; gone once it is scored. */
+  answers?: Partial<Record<ActivityId, boolean[]>>;
 }
 
 const empty = (): ProgressData => ({ version: 1, parts: {}, checks: {}, activities: {} });
@@ -67,8 +69,18 @@ export class ProgressStore {
     this.save();
   }
 
+  answersSoFar(activity: ActivityId): readonly boolean[] {
+    return this.data.answers?.[activity] ?? [];
+  }
+
+  recordAnswer(activity: ActivityId, correct: boolean): void {
+    this.data.answers = { ...this.data.answers, [activity]: [...this.answersSoFar(activity), correct] };
+    this.save();
+  }
+
   recordScore(activity: ActivityId, score: Score): void {
     this.data.activities[activity] = score;
+    delete this.data.answers?.[activity];
     this.save();
   }
 

@@ -9,10 +9,10 @@ import { allSteps, prerequisites } from '../steps/index.js';
 import type { LabStep, StepId } from '../steps/step.js';
 import { keySchemaProblem } from '../steps/table.js';
 import { uploadTestFile } from '../steps/trigger.js';
-import { inspectItem, matchOperations, runQuiz, type Feedback } from './activities.js';
+import { inspectItem, matchOperations, runQuiz, type AnswerLog, type Feedback } from './activities.js';
 import { cliFor, writeHandouts } from './handouts.js';
 import { watchUpload } from './live.js';
-import type { PartHow, ProgressStore } from './progress.js';
+import type { ActivityId, PartHow, ProgressStore } from './progress.js';
 import type { Prompter } from './prompter.js';
 
 /** Everything a walk through the lesson uses, built once by the `learn` command. */
@@ -219,7 +219,7 @@ async function activities(w: Walk): Promise<void> {
       view.line(inspect.intro);
       const getItem = commands(w, lesson.parts.find((p) => p.kind === 'test')!).find((c) => c.includes('get-item'));
       if (getItem) view.lines([getItem], '  ');
-      const score = await inspectItem(lesson, item, w.prompter, feedback(w));
+      const score = await inspectItem(lesson, item, w.prompter, feedback(w), answerLog(w, 'inspect', inspect.questions.length));
       view.line(m.score(inspect.title, score.score, score.total));
       progress.recordScore('inspect', score);
     }
@@ -227,16 +227,23 @@ async function activities(w: Walk): Promise<void> {
   if (!progress.snapshot.activities.match) {
     view.heading(m.activityHeading(match.title));
     view.line(match.intro);
-    const score = await matchOperations(lesson, w.prompter, feedback(w));
+    const score = await matchOperations(lesson, w.prompter, feedback(w), answerLog(w, 'match', match.operations.length));
     view.line(m.score(match.title, score.score, score.total));
     progress.recordScore('match', score);
   }
 }
 
+/** Where an activity's answers are kept as they are given; says where it resumes when some were given before. */
+function answerLog(w: Pick<Walk, 'progress' | 'view'>, activity: ActivityId, total: number): AnswerLog {
+  const given = w.progress.answersSoFar(activity);
+  if (given.length > 0) w.view.line(m.activityResuming(given.length, total));
+  return { given, record: (correct) => w.progress.recordAnswer(activity, correct) };
+}
+
 /** The knowledge check, in the walk and on its own (`upload-lab quiz`); its score is recorded. */
 export async function knowledgeCheck(w: Pick<Walk, 'lesson' | 'prompter' | 'view' | 'progress'>): Promise<void> {
   w.view.heading(m.quizHeading);
-  const score = await runQuiz(w.lesson.quiz, w.prompter, feedback(w));
+  const score = await runQuiz(w.lesson.quiz, w.prompter, feedback(w), answerLog(w, 'quiz', w.lesson.quiz.length));
   w.view.line(m.quizScore(score.score, score.total));
   w.progress.recordScore('quiz', score);
 }

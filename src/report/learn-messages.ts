@@ -51,6 +51,7 @@ export const learnMessages = {
   right: 'Right.',
   wrong: (expected: string) => `Not quite: the answer is ${expected}.`,
   score: (title: string, score: number, total: number) => `${title}: ${score}/${total}`,
+  activityResuming: (answered: number, total: number) => `Welcome back: ${answered} of ${total} answered (kept). Going on with question ${answered + 1}.`,
   quizTitle: 'Knowledge check',
   quizHeading: '── Knowledge check ──',
   quizScore: (score: number, total: number) => `Score: ${score}/${total}`,
@@ -61,7 +62,7 @@ export const learnMessages = {
     `Where you are:                      upload-lab progress`,
     `Remove the lab when you are done:   upload-lab teardown ${options}`,
   ],
-  interrupted: 'Stopped. Your progress is saved: run upload-lab learn again to continue where you left off.',
+  interrupted: (command: string) => `Stopped. Your progress is saved: run upload-lab ${command} again to continue where you left off.`,
   noJson: 'upload-lab learn is an interactive walk: it prints no JSON.',
   noJsonFix: 'For JSON, use upload-lab progress --json (where you are) or upload-lab verify --json (the checklist).',
   otherTarget: (recorded: string, now: string) =>

@@ -305,6 +305,33 @@ describe('upload-lab quiz, through a real terminal (tmux)', () => {
       await sandbox.stop();
     }
   });
+
+  test('Ctrl+C after two answers keeps them: the quiz resumes at 3/5 and the score counts them', async () => {
+    const env = cliEnv();
+    const first = TmuxSession.start(['quiz'], env);
+    let second: TmuxSession | undefined;
+    try {
+      const [q1, q2] = lesson.quiz;
+      await first.choose(`1/5 ${q1!.question}`, q1!.answer);
+      await first.choose(`2/5 ${q2!.question}`, (q2!.answer + 1) % q2!.choices.length);
+      await first.prompt('3/5 ');
+      first.keys('C-c');
+      assert.equal(await first.exitCode(), 130);
+      assert.match(first.screen(), /Your progress is saved: run upload-lab quiz again/);
+
+      const term = (second = TmuxSession.start(['quiz'], env));
+      let screen = await term.prompt('3/5 ');
+      assert.match(screen, /2 of 5 answered \(kept\)\. Going on with question 3\./);
+      assert.doesNotMatch(screen, /1\/5 /);
+      for (const [i, question] of lesson.quiz.entries()) if (i >= 2) await term.choose(`${i + 1}/5 ${question.question}`, question.answer);
+      screen = await term.waitFor('Score: 4/5');
+      assert.equal(await term.exitCode(), 0);
+      assert.deepEqual((await progressOf(env)).activities.quiz, { score: 4, total: 5 });
+    } finally {
+      first.close();
+      second?.close();
+    }
+  });
 });
 
 describe('upload-lab learn --runtime python3.13, through a real terminal (tmux)', () => {
