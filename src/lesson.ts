@@ -36,8 +36,12 @@ export interface LessonPart {
 export interface InspectQuestion {
   /** The item attribute the answer is checked against. */
   field: string;
-  /** `text`: equal strings; `number`: equal numbers; `present`: yes/no, is the attribute stored? */
-  kind: 'text' | 'number' | 'present';
+  /**
+   * `text`: equal strings; `number`: equal numbers; `present`: yes/no, is the attribute stored?;
+   * `event`: the same S3 event type, written with or without the `s3:` prefix (`ObjectCreated:Put`,
+   * `s3:ObjectCreated:Put`): S3 names it with the prefix in notification rules, without it in events.
+   */
+  kind: 'text' | 'number' | 'present' | 'event';
   question: string;
   explanation: string;
 }

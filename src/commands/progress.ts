@@ -22,7 +22,7 @@ export async function progress(options: { json?: boolean }, io: CommandIO): Prom
     }
     view.line(m.progressParts(summary.partsDone, summary.parts.length));
     for (const part of summary.parts) view.line(`  ${part.done ? '[x]' : '[ ]'} ${part.title}${part.how ? ` (${m.howWords[part.how]})` : ''}`);
-    view.line(m.progressChecks(summary.checksPassed, summary.checks.length));
+    view.line(m.progressChecks(summary.checksPassed, summary.checks.length, summary.checkedAt));
     view.line(m.progressActivity(lesson.activities.inspect.title, summary.activities.inspect ?? undefined));
     view.line(m.progressActivity(lesson.activities.match.title, summary.activities.match ?? undefined));
     view.line(m.progressActivity(m.quizTitle, summary.activities.quiz ?? undefined));

@@ -32,12 +32,15 @@ export function expectedAnswer(question: InspectQuestion, item: Item): string {
   return String(item[question.field]);
 }
 
+const withoutS3Prefix = (eventType: string) => eventType.replace(/^s3:/, '');
+
 /** Judges a learner's answer against the saved item: exact text, the same number, or yes/no for "is it stored?". */
 export function isRightAnswer(question: InspectQuestion, item: Item, answer: string): boolean {
   const given = answer.trim();
   const expected = expectedAnswer(question, item);
   if (question.kind === 'number') return given !== '' && Number(given) === Number(expected);
   if (question.kind === 'present') return /^y(es)?$/i.test(given) ? expected === 'yes' : /^no?$/i.test(given) && expected === 'no';
+  if (question.kind === 'event') return withoutS3Prefix(given) === withoutS3Prefix(expected);
   return given === expected;
 }
 

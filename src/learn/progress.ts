@@ -19,6 +19,8 @@ export interface ProgressData {
   parts: Record<string, { how: PartHow }>;
   /** The last result of each checklist step's check. */
   checks: Record<string, 'pass' | 'fail' | 'skip'>;
+  /** When a check was last recorded (ISO 8601): the results say how the lab was then, not now. */
+  checkedAt?: string;
   activities: Partial<Record<ActivityId, Score>>;
   /** An unfinished activity's answers so far (right or wrong), kept as each is given; gone once it is scored. */
   answers?: Partial<Record<ActivityId, boolean[]>>;
@@ -66,6 +68,7 @@ export class ProgressStore {
 
   recordCheck(id: string, status: 'pass' | 'fail' | 'skip'): void {
     this.data.checks[id] = status;
+    this.data.checkedAt = new Date().toISOString();
     this.save();
   }
 

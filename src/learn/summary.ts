@@ -10,6 +10,8 @@ export interface ProgressSummary {
   partsDone: number;
   checks: { id: string; title: string; status: 'pass' | 'fail' | 'skip' | null }[];
   checksPassed: number;
+  /** When the checks were last run (ISO 8601), or null: they tell how the lab was then (teardown may have removed it since). */
+  checkedAt: string | null;
   activities: Record<ActivityId, Score | null>;
   /** The part `learn` continues with; null once every part is done. */
   next: string | null;
@@ -25,6 +27,7 @@ export function progressSummary(lesson: Lesson, data: Readonly<ProgressData>): P
     partsDone: parts.filter((p) => p.done).length,
     checks,
     checksPassed: checks.filter((c) => c.status === 'pass').length,
+    checkedAt: data.checkedAt ?? null,
     activities: { inspect: data.activities.inspect ?? null, match: data.activities.match ?? null, quiz: data.activities.quiz ?? null },
     next: parts.find((p) => !p.done)?.title ?? null,
   };

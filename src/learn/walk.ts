@@ -217,11 +217,12 @@ async function activities(w: Walk): Promise<void> {
       view.line(m.noItemToInspect);
     } else {
       view.line(inspect.intro);
-      const getItem = commands(w, lesson.parts.find((p) => p.kind === 'test')!).find((c) => c.includes('get-item'));
-      if (getItem) view.lines([getItem], '  ');
       const score = await inspectItem(lesson, item, w.prompter, feedback(w), answerLog(w, 'inspect', inspect.questions.length));
       view.line(m.score(inspect.title, score.score, score.total));
       progress.recordScore('inspect', score);
+      // After the answers: the command names the key, which answers two of the questions.
+      const getItem = commands(w, lesson.parts.find((p) => p.kind === 'test')!).find((c) => c.includes('get-item'));
+      if (getItem) view.block(m.readItemYourself, [getItem]);
     }
   }
   if (!progress.snapshot.activities.match) {

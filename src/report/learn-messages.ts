@@ -72,7 +72,12 @@ export const learnMessages = {
   noTerminalFix: 'In scripts and CI, use `upload-lab setup` to build the lab and `upload-lab verify` to grade it (both take --json).',
   progressNone: 'You have not started the lesson yet: run upload-lab learn --local (or with your AWS options).',
   progressParts: (done: number, total: number) => `Parts done: ${done}/${total}`,
-  progressChecks: (passed: number, total: number) => `Checks passed: ${passed}/${total}`,
+  // The last results, not the lab's state now: teardown since then leaves them as they were.
+  progressChecks: (passed: number, total: number, checkedAt: string | null) =>
+    checkedAt
+      ? `Checks passed when last checked (${checkedAt.slice(0, 16).replace('T', ' ')} UTC): ${passed}/${total} (upload-lab verify checks the lab as it is now)`
+      : `Checks passed: none checked yet`,
+  readItemYourself: 'To read the item yourself with the AWS CLI:',
   progressActivity: (title: string, score: { score: number; total: number } | undefined) => `${title}: ${score ? `${score.score}/${score.total}` : 'not done yet'}`,
   progressNext: (title: string) => `Next: ${title} (upload-lab learn continues there)`,
   howWords: { read: 'read', tool: 'done by upload-lab', self: 'done by you, checked' } as const,

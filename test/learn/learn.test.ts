@@ -62,12 +62,17 @@ describe('upload-lab learn, through a real terminal (tmux)', () => {
 
     // Inspect the saved item: answered from the item the test reads itself; one wrong on purpose.
     const item = (await sdkServices(sandbox.clients).dynamodb.getItem('upload_metadata', { bucket: BUCKET, object_key: 'incoming/notes.txt' }))!;
-    for (const [question, answer] of [[0, BUCKET], [1, 'incoming/notes.txt'], [2, String(Number(item.size) + 1)], [3, String(item.event_name)], [4, 'yes']] as const) {
-      await term.prompt(lesson.activities.inspect.questions[question]!.question);
+    // The event name as S3 writes it in rules, with `s3:`; the item holds it without: the same event, right.
+    assert.equal(item.event_name, 'ObjectCreated:Put');
+    for (const [question, answer] of [[0, BUCKET], [1, 'incoming/notes.txt'], [2, String(Number(item.size) + 1)], [3, `s3:${String(item.event_name)}`], [4, 'yes']] as const) {
+      const asked = await term.prompt(lesson.activities.inspect.questions[question]!.question);
+      // The get-item command names the key (two answers): it is not shown before the questions.
+      if (question === 0) assert.doesNotMatch(asked.slice(asked.lastIndexOf('Activity: Inspect the saved item')), /get-item/);
       term.type(answer);
     }
     screen = await term.waitFor('Inspect the saved item: 4/5');
     assert.match(screen, new RegExp(`Not quite: the answer is ${String(item.size)}\\.`));
+    assert.match(screen, /Inspect the saved item: 4\/5\nTo read the item yourself with the AWS CLI:\n\s+aws --endpoint-url \S+ dynamodb get-item --table-name upload_metadata /);
 
     // Match the operations: the descriptions are listed alphabetically; all right.
     const descriptions = lesson.activities.match.operations.map((o) => o.does).sort((a, b) => a.localeCompare(b));
@@ -183,6 +188,9 @@ describe('upload-lab learn, through a real terminal (tmux)', () => {
     assert.match(created, /"RoleName": "upload-lab-metadata-us-east-1-role"/);
     await term.choose(PROMPT.whenDone);
     await term.waitFor('PASS: Part 2: Give the function its permissions');
+    // progress shows the checks as last checked, with the time, not as the lab's state now.
+    const { stdout } = await runCli(['progress'], { env });
+    assert.match(stdout, /Checks passed when last checked \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): 2\/7 \(upload-lab verify checks the lab as it is now\)/);
     await term.prompt(PROMPT.how, 3);
     term.keys('C-c');
     assert.equal(await term.exitCode(), 130);
