@@ -40,7 +40,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 's3', command: 'PutBucketNotificationConfiguration', actions: ['s3:PutBucketNotification'], use: 'setup and teardown: add or remove the lab\'s trigger rule' },
   { client: 's3', command: 'PutObject', actions: ['s3:PutObject'], use: 'setup and verify: upload incoming/notes.txt' },
   { client: 's3', command: 'HeadObject', actions: ['s3:GetObject'], use: 'setup and verify: never replace an object the lab did not write; teardown: remove a test upload only while it is the lab\'s' },
-  { client: 's3', command: 'ListObjectsV2', actions: ['s3:ListBucket'], use: 'teardown: empty the lab\'s bucket' },
+  { client: 's3', command: 'ListObjectsV2', actions: ['s3:ListBucket'], use: 'teardown: keep the lab\'s bucket while it holds objects the lab did not write' },
   { client: 's3', command: 'DeleteObject', actions: ['s3:DeleteObject'], use: 'teardown: remove the test upload' },
   { client: 's3', command: 'DeleteBucket', actions: ['s3:DeleteBucket'], use: 'teardown: remove the lab\'s bucket' },
 
@@ -48,7 +48,8 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 'dynamodb', command: 'CreateTable', actions: ['dynamodb:CreateTable', 'dynamodb:TagResource'], use: 'setup: create the table, tagged upload-lab' },
   { client: 'dynamodb', command: 'ListTagsOfResource', actions: ['dynamodb:ListTagsOfResource'], use: 'teardown: check the table is the lab\'s' },
   { client: 'dynamodb', command: 'GetItem', actions: ['dynamodb:GetItem'], use: 'verify: find the item the function saved' },
-  { client: 'dynamodb', command: 'DeleteItem', actions: ['dynamodb:DeleteItem'], use: 'verify: remove the probe\'s item; teardown: the test uploads\' items in a table of yours' },
+  { client: 'dynamodb', command: 'DeleteItem', actions: ['dynamodb:DeleteItem'], use: 'verify: remove the probe\'s item; teardown: the test uploads\' items' },
+  { client: 'dynamodb', command: 'Scan', actions: ['dynamodb:Scan'], use: 'teardown: keep the lab\'s table while it holds items the lab did not write' },
   { client: 'dynamodb', command: 'DeleteTable', actions: ['dynamodb:DeleteTable'], use: 'teardown: remove the lab\'s table' },
 
   { client: 'iam', command: 'GetRole', actions: ['iam:GetRole'], use: 'does the role exist, its trust policy and tags' },

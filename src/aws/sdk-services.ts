@@ -6,6 +6,7 @@ import {
   DescribeTableCommand,
   GetItemCommand,
   ListTagsOfResourceCommand,
+  paginateScan,
   waitUntilTableExists,
   waitUntilTableNotExists,
   type AttributeValue,
@@ -295,6 +296,13 @@ function dynamoDbApi(dynamodb: DynamoDBClient, waiter: WaiterConfig): DynamoDbAp
     },
     async deleteItem(table, key) {
       await dynamodb.send(new DeleteItemCommand({ TableName: table, Key: itemKey(key) }));
+    },
+    async scanItems(table) {
+      const items: Item[] = [];
+      // Keys and etag only: enough to tell the lab's items from the others, whatever else they hold.
+      const pages = paginateScan({ client: dynamodb }, { TableName: table, ConsistentRead: true, ProjectionExpression: '#b, #k, #e', ExpressionAttributeNames: { '#b': 'bucket', '#k': 'object_key', '#e': 'etag' } });
+      for await (const page of pages) for (const item of page.Items ?? []) items.push(unmarshallItem(item));
+      return items;
     },
   };
   return api;

@@ -44,6 +44,8 @@ export interface DynamoDbApi {
   deleteTable(name: string): Promise<void>;
   getItem(table: string, key: ItemKey): Promise<Item | undefined>;
   deleteItem(table: string, key: ItemKey): Promise<void>;
+  /** Every item's `bucket`, `object_key` and `etag` (all pages). */
+  scanItems(table: string): Promise<Item[]>;
 }
 
 export type BucketAccess = 'owned' | 'missing' | 'forbidden';

@@ -140,7 +140,10 @@ export class TextReporter implements Reporter {
     if (changes.length === 0) return;
     if (dryRun) {
       this.line(messages.teardownHeading(true));
-      for (const change of changes) this.line(this.changeLine(change, false));
+      for (const change of changes) {
+        this.line(this.changeLine(change, false));
+        if (change.action === 'keep' && change.command) this.line(`      ${messages.byHand}: ${change.command}`);
+      }
       return;
     }
     const left = changes.filter((c) => c.action === 'left');

@@ -3,6 +3,7 @@ import type { LabContext } from '../lab/context.js';
 import { LAB_TAG } from '../lab/names.js';
 import { messages, removalCommand } from '../report/messages.js';
 import { removeIfOurs } from './ownership.js';
+import { isLabObject } from './trigger.js';
 import type { Change, LabStep } from './step.js';
 
 /**
@@ -57,16 +58,30 @@ async function remove(ctx: Ctx): Promise<Change[]> {
   const bucket = ctx.state.created('bucket');
   // Said only of a bucket that is there: after an earlier teardown removed the lab's, nothing is kept.
   if (!bucket) return (await ctx.s3.headBucket(ctx.names.bucket)) === 'owned' ? [{ action: 'keep', resource: `bucket ${ctx.names.bucket}`, reason: messages.notCreatedByLab }] : [];
-  return removeIfOurs(ctx, 'bucket', `bucket ${bucket} and its objects`, {
+  return removeIfOurs(ctx, 'bucket', `bucket ${bucket}`, {
     command: removalCommand.bucket(ctx.awsCli, bucket),
     tags: async () => ((await ctx.s3.headBucket(bucket)) === 'owned' ? ctx.s3.bucketTags(bucket) : undefined),
-    remove: async () => {
-      // The lab created the bucket (and it still carries the lab's tag), so what is in it goes with
-      // it, as `aws s3 rb --force` would: a bucket must be empty to go.
-      for (const key of await ctx.s3.listKeys(bucket)) await ctx.s3.deleteObject(bucket, key);
-      await ctx.s3.deleteBucket(bucket);
+    othersInside: async () => {
+      const others = await objectsNotLabs(ctx, bucket);
+      return others.length ? messages.holdsOthers(others.length, 'object', others) : undefined;
     },
+    // The lab's test uploads went with the `item` step: what is left is not the lab's to delete.
+    remove: () => ctx.s3.deleteBucket(bucket),
   });
+}
+
+/**
+ * The keys the lab did not write: all but its recorded test uploads that still carry its marker (a
+ * teardown has removed those already; a dry run has not). No versions: the lab never turns them on.
+ */
+async function objectsNotLabs(ctx: Ctx, bucket: string): Promise<string[]> {
+  const labs = new Set(ctx.state.uploads.filter((u) => u.bucket === bucket && !u.itemOnly).map((u) => u.key));
+  const others: string[] = [];
+  for (const key of await ctx.s3.listKeys(bucket)) {
+    const object = labs.has(key) ? await ctx.s3.headObject(bucket, key) : undefined;
+    if (!object || !isLabObject(object)) others.push(key);
+  }
+  return others;
 }
 
 export const bucketStep = {

@@ -42,8 +42,9 @@ export function savedItem(ctx: Pick<LabContext, 'names' | 'dynamodb' | 'upload'>
 /**
  * The lab's test uploads and the items they produced, each only while it is still the lab's: an
  * object that lost the lab's marker was replaced by someone, an item with another ETag was rewritten
- * by a later upload. In a table (or bucket) the lab created, they would go with it anyway. Runs after
- * the trigger and the function are gone, so no late event rewrites an item once it is removed.
+ * by a later upload. Removed even from the table and bucket the lab created, which go after them only
+ * if nothing else is left in them. Runs after the trigger and the function are gone, so no late event
+ * rewrites an item once it is removed.
  */
 async function remove(ctx: Ctx): Promise<Change[]> {
   const changes: Change[] = [];
@@ -56,7 +57,6 @@ async function remove(ctx: Ctx): Promise<Change[]> {
 }
 
 async function removeItem(ctx: Ctx, { bucket, key, table, etag }: Upload): Promise<Change[]> {
-  if (ctx.state.created('table') === table) return [];
   const resource = `item ${bucket}/${key} in ${table}`;
   if (ctx.dryRun) return [{ action: 'remove', resource }];
   const command = removalCommand.item(ctx.awsCli, table, bucket, key);

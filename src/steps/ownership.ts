@@ -36,21 +36,33 @@ export function leftBehind(resource: string, error: unknown, command: string): C
  * `tags` proves it is still the lab's: a resource without the `upload-lab` tag is a look-alike (the
  * learner recreated it by hand under the same name), kept with the command that removes it by hand.
  * `undefined` tags mean the resource is gone already. `remove` may report what it had to change first
- * (policies detached from a role). A failure is not thrown: it comes back as a `left` change, the
- * resource stays recorded, and teardown goes on with the others. A dry run only says what would go.
+ * (policies detached from a role). `othersInside` says why a container the lab created (bucket, table)
+ * stays: it still holds what the lab did not write, which teardown never deletes; it is kept, like a
+ * look-alike, with the command that removes it anyway. A failure is not thrown: it comes back as a
+ * `left` change, the resource stays recorded, and teardown goes on with the others. A dry run only
+ * says what would go (and what would be kept for what it holds).
  */
 export async function removeIfOurs(
   { state, dryRun }: Pick<LabContext, 'state' | 'dryRun'>,
   kind: ResourceKind,
   resource: string,
-  ops: { tags?: () => Promise<Tags | undefined>; remove: () => Promise<Change[] | void>; command: string },
+  ops: { tags?: () => Promise<Tags | undefined>; othersInside?: () => Promise<string | undefined>; remove: () => Promise<Change[] | void>; command: string },
 ): Promise<Change[]> {
-  if (dryRun) return [{ action: 'remove', resource }];
   const gone = (): Change[] => {
     state.forget(kind);
     return [{ action: 'remove', resource, reason: 'already gone' }];
   };
+  const keep = (reason: string): Change[] => [{ action: 'keep', resource, reason, command: ops.command }];
   try {
+    if (dryRun) {
+      let held: string | undefined;
+      try {
+        held = await ops.othersInside?.();
+      } catch (error) {
+        if (!hasAwsCode(error, ...GONE)) throw error;
+      }
+      return held ? keep(held) : [{ action: 'remove', resource }];
+    }
     if (ops.tags) {
       const tags = await ops.tags();
       if (tags === undefined) return gone();
@@ -58,8 +70,13 @@ export async function removeIfOurs(
       const untaggedOwn = state.isPending(kind) && Object.keys(tags).length === 0;
       if (!isTaggedByLab(tags) && !untaggedOwn) {
         state.forget(kind);
-        return [{ action: 'keep', resource, reason: messages.lookAlike, command: ops.command }];
+        return keep(messages.lookAlike);
       }
+    }
+    const held = await ops.othersInside?.();
+    if (held) {
+      state.forget(kind);
+      return keep(held);
     }
     let first: Change[];
     try {

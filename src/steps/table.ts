@@ -1,8 +1,8 @@
-import type { TableInfo } from '../aws/services.js';
+import type { Item, TableInfo } from '../aws/services.js';
 import { LabError } from '../errors.js';
 import type { LabContext } from '../lab/context.js';
 import { LAB_TAG } from '../lab/names.js';
-import { removalCommand } from '../report/messages.js';
+import { messages, removalCommand } from '../report/messages.js';
 import { createRecorded, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
@@ -82,8 +82,23 @@ async function remove(ctx: Ctx): Promise<Change[]> {
       return table ? ((await ctx.dynamodb.tableTags(table.arn)) ?? {}) : undefined;
     },
     command: removalCommand.table(ctx.awsCli, name),
+    othersInside: async () => {
+      const others = await itemsNotLabs(ctx, name);
+      return others.length ? messages.holdsOthers(others.length, 'item', others) : undefined;
+    },
     remove: () => ctx.dynamodb.deleteTable(name),
   });
+}
+
+/**
+ * The items (as bucket/key) the lab did not write: all but those of its recorded test uploads that
+ * still hold the upload's ETag (a teardown has removed those already; a dry run has not). An item the
+ * lab's function wrote for your own upload is yours.
+ */
+async function itemsNotLabs(ctx: Ctx, table: string): Promise<string[]> {
+  const labs = ctx.state.uploads.filter((u) => u.table === table);
+  const isLabs = (item: Item) => labs.some((u) => u.bucket === item.bucket && u.key === item.object_key && (u.etag === undefined || u.etag === item.etag));
+  return (await ctx.dynamodb.scanItems(table)).filter((item) => !isLabs(item)).map((item) => `${String(item.bucket)}/${String(item.object_key)}`);
 }
 
 export const tableStep = {

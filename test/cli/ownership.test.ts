@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, waitUntilTableExists, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, ScanCommand, waitUntilTableExists, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import {
@@ -20,7 +21,7 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import { sdkServices } from '../../src/aws/sdk-services.js';
 import { cliEnv, runCli, runCliJson } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { LAMBDA_TRUST, zipOf } from '../sandbox/lambda-support.js';
+import { eventually, LAMBDA_TRUST, zipOf } from '../sandbox/lambda-support.js';
 import { assertNothingLeft } from './lab-state.js';
 
 const ACCOUNT = '000000000000';
@@ -251,6 +252,57 @@ describe('a lab the learner changed, in an account with resources of their own',
     const aside = readdirSync(stateDir).filter((f) => f.includes('.corrupt-'));
     assert.equal(aside.length, 1);
     assert.equal(readFileSync(join(stateDir, aside[0]!), 'utf8'), '{"version": 1, "created": {"tab');
+  });
+});
+
+describe("the learner's own objects in the lab's bucket (--local)", () => {
+  test('teardown removes the lab\'s uploads and resources, keeps the bucket and the table that hold what the lab did not write, says so with the commands; a rerun is idempotent', async () => {
+    const env = cliEnv();
+    // Serving the data dir --local uses: the CLI finds it running, and the learner uploads through it.
+    const sandbox = await startTestSandbox({ dataDir: join(env.UPLOAD_LAB_HOME!, 'sandbox') });
+    try {
+      const setup = await runCli(['setup', '--local', '--timeout', '30'], { env });
+      assert.equal(setup.code, 0, `${setup.stdout}\n${setup.stderr}`);
+      const { s3, dynamodb, iam, lambda, logs } = sandbox.clients;
+      const mine = { 'keep/me.txt': 'keep me, please', 'incoming/mine.txt': 'my own upload' };
+      for (const [key, body] of Object.entries(mine)) await s3.send(new PutObjectCommand({ Bucket: LAB.bucket, Key: key, Body: body }));
+      // incoming/mine.txt fires the lab's trigger: the lab's function writes an item for the learner's object.
+      const itemKey = { bucket: { S: LAB.bucket }, object_key: { S: 'incoming/mine.txt' } };
+      await eventually(async () => (await dynamodb.send(new GetItemCommand({ TableName: LAB.table, Key: itemKey }))).Item, "the item of the learner's upload");
+      const bucketCommand = `aws --endpoint-url ${sandbox.endpoint} --region us-east-1 s3 rb s3://${LAB.bucket} --force`;
+      const tableCommand = `aws --endpoint-url ${sandbox.endpoint} --region us-east-1 dynamodb delete-table --table-name ${LAB.table}`;
+      const keptBucket = `bucket ${LAB.bucket} (it holds 2 objects the lab did not write: incoming/mine.txt, keep/me.txt)`;
+      const keptTable = `table ${LAB.table} (it holds 1 item the lab did not write: ${LAB.bucket}/incoming/mine.txt)`;
+
+      const dryRun = await runCli(['teardown', '--local', '--dry-run'], { env });
+      assert.equal(dryRun.code, 0, `${dryRun.stdout}\n${dryRun.stderr}`);
+      for (const line of [`keep ${keptBucket}`, `keep ${keptTable}`, bucketCommand, tableCommand, `remove object ${LAB.bucket}/incoming/notes.txt`]) assert.ok(dryRun.stdout.includes(line), `dry run: ${line}\n${dryRun.stdout}`);
+
+      const teardown = await runCli(['teardown', '--local'], { env });
+      assert.equal(teardown.code, 0, `${teardown.stdout}\n${teardown.stderr}`);
+      for (const line of [`kept ${keptBucket}`, `kept ${keptTable}`, `remove it by hand: ${bucketCommand}`, `remove it by hand: ${tableCommand}`, `removed object ${LAB.bucket}/incoming/notes.txt`, `removed item ${LAB.bucket}/incoming/notes.txt in ${LAB.table}`]) {
+        assert.ok(teardown.stdout.includes(line), `${line}\n${teardown.stdout}`);
+      }
+      // The learner's objects, byte for byte, and nothing of the lab's in the bucket.
+      const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: LAB.bucket }))).Contents ?? []).map((o) => o.Key!).sort();
+      assert.deepEqual(keys, Object.keys(mine).sort());
+      for (const [key, body] of Object.entries(mine)) assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: LAB.bucket, Key: key }))).Body!.transformToString(), body, key);
+      const rules = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: LAB.bucket }));
+      assert.deepEqual(rules.LambdaFunctionConfigurations ?? [], [], "the lab's trigger rule went");
+      // Only the learner's item: the lab's test upload's item went.
+      const items = await dynamodb.send(new ScanCommand({ TableName: LAB.table, ConsistentRead: true }));
+      assert.deepEqual(items.Items?.map((i) => i.object_key?.S), ['incoming/mine.txt']);
+      assert.equal(await exists(lambda.send(new GetFunctionCommand({ FunctionName: LAB.function }))), false, 'the function went');
+      assert.equal(await exists(iam.send(new GetRoleCommand({ RoleName: LAB.role }))), false, 'the role went');
+      assert.deepEqual((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${LAB.function}` }))).logGroups ?? [], [], 'the log group went');
+
+      const rerun = await runCli(['teardown', '--local'], { env });
+      assert.equal(rerun.code, 0, `${rerun.stdout}\n${rerun.stderr}`);
+      assert.match(rerun.stdout, /Nothing to remove/, 'the kept bucket and table are no longer recorded');
+      assert.deepEqual(((await s3.send(new ListObjectsV2Command({ Bucket: LAB.bucket }))).Contents ?? []).map((o) => o.Key!).sort(), keys);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 

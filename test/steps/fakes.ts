@@ -110,6 +110,12 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
         call('dynamodb.deleteItem');
         world.tables.get(table)?.items.delete(keyOf(key));
       },
+      async scanItems(table) {
+        call('dynamodb.scanItems');
+        const found = world.tables.get(table);
+        if (!found) throw awsError('ResourceNotFoundException');
+        return [...found.items.values()];
+      },
     },
     iam: {
       async getRole(name) {

@@ -84,16 +84,15 @@ describe('item step', () => {
     assert.match((await itemStep.check(ctx)).detail, /has no etag, event_time, event_name, sequencer/);
   });
 
-  test('remove deletes the lab\'s items from a table the learner brought, and leaves a lab table to the table step', async () => {
-    const { ctx, world } = fakeContext();
-    world.tables.set('upload_metadata', { keys: ['bucket', 'object_key'], status: 'ACTIVE', tags: {}, items: new Map([['lab-bucket|incoming/notes.txt', item]]) });
-    ctx.state.recordUpload({ bucket: 'lab-bucket', key: 'incoming/notes.txt', table: 'upload_metadata' });
-    ctx.state.record('table', 'upload_metadata');
-    assert.deepEqual((await itemStep.remove(ctx)).filter((c) => c.resource.startsWith('item')), []);
-    ctx.state.recordUpload({ bucket: 'lab-bucket', key: 'incoming/notes.txt', table: 'upload_metadata' });
-    ctx.state.forget('table');
-    assert.deepEqual((await itemStep.remove(ctx)).filter((c) => c.resource.startsWith('item')).map((c) => c.action), ['remove']);
-    assert.equal(world.tables.get('upload_metadata')!.items.size, 0);
+  test('remove deletes the lab\'s items from a table the learner brought and from the lab\'s own table (which goes only if nothing else is left in it)', async () => {
+    for (const labTable of [false, true]) {
+      const { ctx, world } = fakeContext();
+      world.tables.set('upload_metadata', { keys: ['bucket', 'object_key'], status: 'ACTIVE', tags: {}, items: new Map([['lab-bucket|incoming/notes.txt', item]]) });
+      ctx.state.recordUpload({ bucket: 'lab-bucket', key: 'incoming/notes.txt', table: 'upload_metadata' });
+      if (labTable) ctx.state.record('table', 'upload_metadata');
+      assert.deepEqual((await itemStep.remove(ctx)).filter((c) => c.resource.startsWith('item')).map((c) => c.action), ['remove']);
+      assert.equal(world.tables.get('upload_metadata')!.items.size, 0);
+    }
   });
 
   test('remove keeps an item a later upload rewrote (another etag) and an object the lab did not write, with the commands', async () => {
