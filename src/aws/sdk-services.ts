@@ -5,6 +5,7 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   GetItemCommand,
+  QueryCommand,
   ListTagsOfResourceCommand,
   paginateScan,
   waitUntilTableExists,
@@ -33,6 +34,7 @@ import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
   GetFunctionCommand,
+  ListFunctionsCommand,
   GetPolicyCommand as GetFunctionPolicyCommand,
   InvokeCommand,
   RemovePermissionCommand,
@@ -172,6 +174,9 @@ function s3Api(s3: S3Client): S3Api {
     return 'forbidden';
   };
   return {
+    async listBuckets() {
+      return ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '');
+    },
     async headBucket(bucket) {
       try {
         await s3.send(new HeadBucketCommand({ Bucket: bucket }));
@@ -304,6 +309,20 @@ function dynamoDbApi(dynamodb: DynamoDBClient, waiter: WaiterConfig): DynamoDbAp
       for await (const page of pages) for (const item of page.Items ?? []) items.push(unmarshallItem(item));
       return items;
     },
+    async itemsWithKeyPrefix(table, bucket, prefix) {
+      const answer = await dynamodb.send(
+        new QueryCommand({
+          TableName: table,
+          // `bucket` is a DynamoDB reserved word: name both key attributes through placeholders.
+          KeyConditionExpression: '#bucket = :bucket AND begins_with(#key, :prefix)',
+          ExpressionAttributeNames: { '#bucket': 'bucket', '#key': 'object_key' },
+          ExpressionAttributeValues: { ':bucket': { S: bucket }, ':prefix': { S: prefix } },
+          ConsistentRead: true,
+          Limit: 10,
+        }),
+      );
+      return (answer.Items ?? []).map(unmarshallItem);
+    },
   };
   return api;
 }
@@ -409,6 +428,9 @@ function iamApi(iam: IAMClient): IamApi {
 
 function lambdaApi(lambda: LambdaClient, waiter: WaiterConfig): LambdaApi {
   const api: LambdaApi = {
+    async listFunctions() {
+      return ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName ?? '');
+    },
     async getFunction(name) {
       const answer = await orMissing(lambda.send(new GetFunctionCommand({ FunctionName: name })), 'ResourceNotFoundException');
       const config = answer?.Configuration;
@@ -508,7 +530,7 @@ function logsApi(logs: CloudWatchLogsClient): LogsApi {
       let token: string | undefined;
       try {
         do {
-          const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: pattern, startTime, nextToken: token }));
+          const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, ...(pattern ? { filterPattern: pattern } : {}), startTime, nextToken: token }));
           for (const event of page.events ?? []) events.push({ timestamp: event.timestamp ?? 0, message: event.message ?? '' });
           token = page.nextToken;
         } while (token);

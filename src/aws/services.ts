@@ -46,6 +46,8 @@ export interface DynamoDbApi {
   deleteItem(table: string, key: ItemKey): Promise<void>;
   /** Every item's `bucket`, `object_key` and `etag` (all pages). */
   scanItems(table: string): Promise<Item[]>;
+  /** Query: a few items of `bucket` whose object_key starts with `prefix` (what a handler stored for a probe, under whatever key). */
+  itemsWithKeyPrefix(table: string, bucket: string, prefix: string): Promise<Item[]>;
 }
 
 export type BucketAccess = 'owned' | 'missing' | 'forbidden';
@@ -56,6 +58,8 @@ export interface S3Api {
    * may not look into, throws a LabError that says so.
    */
   headBucket(bucket: string): Promise<BucketAccess>;
+  /** The account's bucket names (what verify suggests when the lab's is not found). */
+  listBuckets(): Promise<string[]>;
   createBucket(bucket: string, region: string): Promise<void>;
   tagBucket(bucket: string, tags: Tags): Promise<void>;
   bucketTags(bucket: string): Promise<Tags | undefined>;
@@ -118,6 +122,8 @@ export interface InvokeResult {
 
 export interface LambdaApi {
   getFunction(name: string): Promise<FunctionInfo | undefined>;
+  /** The region's function names, first page (what verify suggests when the lab's is not found). */
+  listFunctions(): Promise<string[]>;
   createFunction(input: {
     name: string;
     roleArn: string;

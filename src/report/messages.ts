@@ -195,3 +195,22 @@ export const removalCommand = {
   notificationRule: (aws: string, bucket: string, ruleId: string) =>
     `${aws} s3api get-bucket-notification-configuration --bucket ${bucket} > rules.json, delete the rule with "Id": "${ruleId}" from rules.json, then ${aws} s3api put-bucket-notification-configuration --bucket ${bucket} --notification-configuration file://rules.json`,
 };
+
+/**
+ * verify found none of the lab's bucket, table and function. `flags` reach the same target
+ * (`--local --data-dir D`, `--endpoint-url U`, or nothing on AWS); the account's own bucket and
+ * function names help the learner who built the lab under other names.
+ */
+export function labNotFound(input: { names: Pick<LabNames, 'bucket' | 'table' | 'function'>; flags: string; sandbox: boolean; buckets: string[]; functions: string[] }): string {
+  const { names, buckets, functions } = input;
+  const flags = input.flags ? ` ${input.flags}` : '';
+  if (input.sandbox && buckets.length === 0 && functions.length === 0) {
+    return `This sandbox is empty: no bucket, table or function yet. Build the lab with \`npx upload-lab setup${flags}\` (or by hand with the AWS CLI, as README.md's "Grading a lab you built by hand" shows), then verify again.`;
+  }
+  const seen = (what: string, list: string[]) => (list.length ? `${what} here: ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}` : `no ${what} here`);
+  return (
+    `No lab was found under the names verify looked for (bucket ${names.bucket}, table ${names.table}, function ${names.function}). ` +
+    `If you built yours under other names, name them: \`npx upload-lab verify${flags} --bucket <your bucket> --function <your function> --table <your table>\` ` +
+    `(${seen('buckets', buckets)}; ${seen('functions', functions)}). Or let upload-lab build it: \`npx upload-lab setup${flags}\`.`
+  );
+}

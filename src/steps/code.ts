@@ -1,6 +1,8 @@
+import type { InvokeResult, Item } from '../aws/services.js';
+import { s3UrlEncode } from '../aws-rules/s3-key-encoding.js';
 import type { LabContext } from '../lab/context.js';
-import { missingFields, probeKey, s3PutEvent } from '../lab/probe.js';
-import type { InvokeResult } from '../aws/services.js';
+import { attributeProblems, probe } from '../lab/probe.js';
+import { attributeHint, describeProblem, undecodedKeyHint, type FunctionCode } from '../report/hints.js';
 import { retryTransient } from '../lab/retry.js';
 import { invokeWhenReady, updateFunction, whenSettled } from './function.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
@@ -52,27 +54,41 @@ async function invokeProbe(ctx: Ctx, payload: string): Promise<{ result: InvokeR
 }
 
 /**
- * The probe: invoke the function with a synthetic S3 event for a key of its own, find the item it
- * wrote, delete it again. The one check that changes something, and it cleans up after itself.
+ * The probe: invoke the function with a synthetic S3 event for a key of its own, one that needs
+ * decoding (lab/probe.ts), then grade what it stored as the lesson asks: `object_key` exactly the
+ * decoded key, every attribute with its type and the event's value. Every item the probe produced is
+ * deleted again: the one check that changes something, and it cleans up after itself.
  */
 async function check(ctx: Ctx): Promise<CheckResult> {
   const { names } = ctx;
   const fn = await ctx.lambda.getFunction(names.function);
   if (!fn) return { ok: false, detail: `function ${names.function} does not exist` };
   await whenSettled(ctx, fn);
-  const key = probeKey();
-  const event = s3PutEvent({ bucket: names.bucket, key, region: names.region, now: ctx.clock.now() });
-  const { result, waitedForPolicy } = await invokeProbe(ctx, JSON.stringify(event));
+  const sent = probe({ bucket: names.bucket, region: names.region, now: ctx.clock.now() });
+  const { result, waitedForPolicy } = await invokeProbe(ctx, JSON.stringify(sent.event));
   if (result.functionError) {
     const stillDenied = waitedForPolicy ? ` (still denied after ${Math.round(ctx.timeoutMs / 1000)} s: not IAM propagation, so look for a permissions boundary, an SCP or a policy on the table that denies it)` : '';
     return { ok: false, detail: `the function failed on a test upload event: ${describeFailure(result.payload)}${stillDenied}` };
   }
-  const item = await ctx.dynamodb.getItem(names.table, { bucket: names.bucket, object_key: key });
-  if (!item) return { ok: false, detail: `the function ran on a test event for ${names.bucket}/${key}, but wrote no item to ${names.table}` };
-  await ctx.dynamodb.deleteItem(names.table, { bucket: names.bucket, object_key: key });
-  const missing = missingFields(item);
-  if (missing.length > 0) return { ok: false, detail: `the function wrote an item for the test event without ${missing.join(', ')}` };
-  return { ok: true, detail: `a test event for ${key} was saved to ${names.table} (probe item removed)` };
+  const key = { bucket: names.bucket, object_key: sent.key };
+  const item = await ctx.dynamodb.getItem(names.table, key);
+  // Under another key: what a handler that does not decode (or decodes half) stored.
+  const elsewhere = item ? [] : await ctx.dynamodb.itemsWithKeyPrefix(names.table, names.bucket, sent.keyPrefix);
+  for (const stored of [...(item ? [item] : []), ...elsewhere]) await ctx.dynamodb.deleteItem(names.table, { bucket: names.bucket, object_key: String(stored.object_key) });
+  const code: FunctionCode = { name: names.function, runtime: fn.runtime, handler: fn.handler };
+  if (!item) return elsewhere.length > 0 ? wrongKey(code, sent.key, elsewhere[0]!) : { ok: false, detail: `the function ran on a test event for ${names.bucket}/${sent.key}, but wrote no item to ${names.table}` };
+  const problems = attributeProblems(item, sent.expected);
+  if (problems.length > 0) {
+    return { ok: false, detail: `the function's item for a test event ${problems.map(describeProblem).join('; ')} (probe item removed)`, hint: attributeHint(code, problems[0]!) };
+  }
+  return { ok: true, detail: `a test event for "${sent.key}" was saved to ${names.table} under that exact key, with every attribute (probe item removed)` };
+}
+
+function wrongKey(code: FunctionCode, wanted: string, stored: Item): CheckResult {
+  const event = s3UrlEncode(wanted);
+  const found = String(stored.object_key);
+  const what = found === event ? 'stored the key still URL-encoded, as the event carries it' : 'stored the key decoded differently from unquote_plus';
+  return { ok: false, detail: `the function ${what}: object_key "${found}", where it should be "${wanted}" (probe item removed)`, hint: undecodedKeyHint(code) };
 }
 
 /** Lambda's error payload is `{"errorType": ..., "errorMessage": ...}`. */

@@ -2,35 +2,56 @@ import type { Item } from '../aws/services.js';
 import type { LabContext } from '../lab/context.js';
 import { TEST_KEY } from '../lab/names.js';
 import { hasAwsCode } from '../errors.js';
-import { missingFields } from '../lab/probe.js';
-import { poll } from '../lab/retry.js';
+import { attributeProblems } from '../lab/probe.js';
+import { attributeHint, describeProblem } from '../report/hints.js';
+import type { LoggedInvocation } from '../lab/invocations.js';
+import { poll, type PollOutcome } from '../lab/retry.js';
+import { finishedUploadInvocation, outputSummary } from './logs.js';
 import { GONE, leftBehind } from './ownership.js';
 import { isLabObject } from './trigger.js';
 import type { Upload } from '../lab/state.js';
 import { messages, removalCommand } from '../report/messages.js';
 import { noChanges, type Change, type CheckResult, type Step } from './step.js';
 
-type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 's3' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun' | 'awsCli'>;
+type Ctx = Pick<LabContext, 'names' | 'dynamodb' | 's3' | 'lambda' | 'logs' | 'clock' | 'timeoutMs' | 'pollIntervalMs' | 'upload' | 'state' | 'dryRun' | 'awsCli'>;
 
 
 /**
  * Looks for the item of incoming/notes.txt. After an upload it must carry that upload's ETag (the
  * test file's content changes on every upload), so an item left from an earlier run does not pass.
+ * It waits for it up to the timeout, or until the upload's invocation has finished without writing it.
  */
 async function check(ctx: Ctx): Promise<CheckResult> {
   const key = { bucket: ctx.names.bucket, object_key: ctx.upload?.key ?? TEST_KEY };
   const wanted = ctx.upload?.etag;
-  const outcome = await poll<Item>(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, ctx.pollIntervalMs, async () => {
+  let older: Item | undefined;
+  const read = async (): Promise<PollOutcome<Item>> => {
     const item = await ctx.dynamodb.getItem(ctx.names.table, key);
     if (item && (!wanted || item.etag === wanted)) return { done: true, value: item };
-    return item ? { done: false, last: item } : { done: false };
+    older = item;
+    return { done: false };
+  };
+  let ran: LoggedInvocation | undefined;
+  const outcome = await poll<Item | undefined>(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, ctx.pollIntervalMs, async () => {
+    const first = await read();
+    if (first.done) return first;
+    ran = await finishedUploadInvocation(ctx);
+    if (!ran) return first;
+    // One more read: the item may have landed between the two; else waiting cannot bring it.
+    const again = await read();
+    return again.done ? again : { done: true, value: undefined };
   });
   const where = `${ctx.names.table} {bucket: ${key.bucket}, object_key: ${key.object_key}}`;
-  if (!outcome.done) {
-    return { ok: false, detail: outcome.last ? `${where} holds an older upload (etag ${String(outcome.last.etag)}), not this one's (${wanted})` : `no item ${where}` };
+  if (!outcome.done || !outcome.value) {
+    const found = older ? `${where} holds an older upload (etag ${String(older.etag)}), not this one's (${wanted})` : `no item ${where}`;
+    return { ok: false, detail: ran ? `${found}: the function ran for the upload (request ${ran.requestId}) and finished; it logged: ${outputSummary(ran)}` : found };
   }
-  const missing = missingFields(outcome.value);
-  if (missing.length > 0) return { ok: false, detail: `item ${where} has no ${missing.join(', ')}` };
+  const problems = attributeProblems(outcome.value);
+  if (problems.length > 0) {
+    const fn = await ctx.lambda.getFunction(ctx.names.function);
+    const hint = attributeHint({ name: ctx.names.function, runtime: fn?.runtime, handler: fn?.handler }, problems[0]!);
+    return { ok: false, detail: `item ${where} ${problems.map(describeProblem).join('; ')}`, hint };
+  }
   return { ok: true, detail: `item ${where} with size ${String(outcome.value.size)}, etag ${String(outcome.value.etag)}` };
 }
 

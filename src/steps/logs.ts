@@ -1,6 +1,7 @@
 import type { LabContext } from '../lab/context.js';
 import { functionLogGroup, logGroupArn } from '../aws-rules/arns.js';
 import { hasAwsCode } from '../errors.js';
+import { finishedInvocations, type LoggedInvocation } from '../lab/invocations.js';
 import { LAB_TAG, TEST_KEY } from '../lab/names.js';
 import { removalCommand } from '../report/messages.js';
 import { createRecorded, removeIfOurs } from './ownership.js';
@@ -13,11 +14,34 @@ type Ctx = Pick<LabContext, 'names' | 'logs' | 'clock' | 'timeoutMs' | 'pollInte
 // The lab's clock and AWS's may differ a little; a line from just before the upload is still this upload's.
 const CLOCK_SKEW_MS = 5000;
 
-export const successLine = (bucket: string, key = TEST_KEY) => `Saved metadata for ${bucket}/${key}`;
+const SAVED = 'Saved metadata for ';
+export const successLine = (bucket: string, key = TEST_KEY) => `${SAVED}${bucket}/${key}`;
+
+/**
+ * The upload's invocation, once it has finished: after that, waiting longer cannot bring its line.
+ * It is the first finished invocation that started after the upload (by Lambda's clock: where the
+ * lab's runs ahead, none qualifies and the check waits its timeout, as before) and did not save
+ * another key, such as the code check's probe or an upload of the learner's own.
+ */
+export async function finishedUploadInvocation(ctx: Pick<LabContext, 'names' | 'logs' | 'upload'>): Promise<LoggedInvocation | undefined> {
+  const { upload } = ctx;
+  if (!upload) return undefined;
+  const events = await ctx.logs.filterEvents(functionLogGroup(ctx.names.function), '', upload.at - CLOCK_SKEW_MS);
+  const savedOther = (line: string) => line.includes(SAVED) && !line.includes(successLine(ctx.names.bucket, upload.key));
+  return finishedInvocations(events).find((i) => i.startedAt >= upload.at && !i.output.some(savedOther));
+}
+
+/** What an invocation wrote, in one line for a check's detail. */
+export function outputSummary(invocation: LoggedInvocation): string {
+  const text = invocation.output.join(' | ').replaceAll('\r', ' ').replace(/\s+/g, ' ');
+  if (!text) return 'nothing besides START, END and REPORT';
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+}
 
 /**
  * Looks for the handler's success line in /aws/lambda/<function>. After an upload: a line since that
- * upload, waiting for it up to the timeout. Without one (verify --no-upload): any such line.
+ * upload, waiting for it up to the timeout, or until the upload's invocation has finished without
+ * it. Without one (verify --no-upload): any such line.
  */
 async function check(ctx: Ctx): Promise<CheckResult> {
   const group = functionLogGroup(ctx.names.function);
@@ -25,11 +49,16 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   // A quoted filter pattern matches the exact phrase (unquoted, `/` and `.` would split it into terms).
   const pattern = `"${line}"`;
   const since = ctx.upload ? ctx.upload.at - CLOCK_SKEW_MS : undefined;
+  let ran: LoggedInvocation | undefined;
   const outcome = await poll(ctx.clock, ctx.upload ? ctx.timeoutMs : 0, ctx.pollIntervalMs, async () => {
     const events = await ctx.logs.filterEvents(group, pattern, since);
-    return events.length > 0 ? { done: true as const, value: events.length } : { done: false as const };
+    if (events.length > 0) return { done: true as const, value: 'logged' as const };
+    ran = await finishedUploadInvocation(ctx);
+    // One more look: the line may have landed between the two reads.
+    return ran && (await ctx.logs.filterEvents(group, pattern, since)).length === 0 ? { done: true as const, value: 'finished without it' as const } : { done: false as const };
   });
-  if (outcome.done) return { ok: true, detail: `${group} has "${line}"` };
+  if (outcome.done && outcome.value === 'logged') return { ok: true, detail: `${group} has "${line}"` };
+  if (ran) return { ok: false, detail: `the function ran for the upload (request ${ran.requestId}) and finished without logging "${line}"; it logged: ${outputSummary(ran)}` };
   const errors = await recentErrors(ctx, group, since);
   const waited = ctx.upload ? ` within ${Math.round(ctx.timeoutMs / 1000)} s of the upload` : '';
   return { ok: false, detail: `no "${line}" line in ${group}${waited}${errors ? `; the log says: ${errors}` : ''}` };

@@ -93,7 +93,7 @@ export async function checkSteps(ctx: LabContext, listen: Listener, upload?: () 
 
 /**
  * Grades one step: skipped when `blocked` names prerequisites that did not pass; a check that throws
- * is a failure with the error's sentence; a failure carries checklist.json's hint and docs link.
+ * is a failure with the error's sentence; a failure carries its own hint when the check gives one (else checklist.json's) and the docs link.
  */
 export async function checkStep(ctx: LabContext, id: StepId, listen: Listener, blocked: readonly StepId[] = []): Promise<CheckOutcome> {
   const step = steps.find((s) => s.id === id)!;
@@ -116,7 +116,7 @@ export async function checkStep(ctx: LabContext, id: StepId, listen: Listener, b
       status: result.ok ? 'pass' : 'fail',
       detail: result.detail,
       warnings: result.warnings ?? [],
-      ...(result.ok || !entry ? {} : { hint: entry.hint, docs: entry.docs }),
+      ...(result.ok || !entry ? {} : { hint: result.hint ?? entry.hint, docs: entry.docs }),
     };
   }
   listen({ type: 'check-done', outcome });

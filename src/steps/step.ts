@@ -9,6 +9,8 @@ export interface CheckResult {
   detail: string;
   /** Passing, but worth knowing (over-broad grants, a rule without a prefix). */
   warnings?: string[];
+  /** A failure's own fix, with the real names, replacing the checklist's general hint. */
+  hint?: string;
 }
 
 /** One thing a step does (or would do, in a plan) to one resource. */

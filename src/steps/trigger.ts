@@ -7,6 +7,7 @@ import { s3InvokeGrant } from '../aws-rules/s3-invoke.js';
 import { INCOMING_PREFIX, LAB_TAG, TEST_KEY, type LabNames } from '../lab/names.js';
 import { removalCommand } from '../report/messages.js';
 import { retryTransient } from '../lab/retry.js';
+import { noPrefixWarning, slashlessPrefixWarning } from '../report/hints.js';
 import { createRecorded, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
@@ -68,7 +69,9 @@ async function check(ctx: Ctx): Promise<CheckResult> {
     return { ok: false, detail: `the rule for ${names.function} does not fire for an upload of ${TEST_KEY} (${seen})` };
   }
   const warnings: string[] = [];
-  if (!filterValue(rule, 'prefix')) warnings.push(`rule ${rule.Id ?? ''} fires for every object in the bucket; the lab asks for prefix ${INCOMING_PREFIX} only.`);
+  const prefix = filterValue(rule, 'prefix');
+  if (!prefix) warnings.push(noPrefixWarning(names.bucket, rule.Id ?? '', filterValue(rule, 'suffix')));
+  else if (!prefix.endsWith('/') && INCOMING_PREFIX.startsWith(prefix)) warnings.push(slashlessPrefixWarning(names.bucket, rule.Id ?? '', prefix));
   const grant = await invokeGrant(ctx, names);
   if (!grant.allowed) return { ok: false, detail: `${names.function}'s resource policy does not let s3.amazonaws.com invoke it for ${names.bucket}` };
   if (grant.anyBucket) warnings.push(`the permission${grant.sid ? ` ${grant.sid}` : ''} lets S3 invoke ${names.function} from any bucket; add SourceArn ${bucketArn(names.bucket)} to limit it to yours.`);

@@ -33,6 +33,24 @@ describe('setup --runtime', () => {
     assert.match(stdout, /env: +export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test/);
   });
 
+  test('verify of a lab it cannot find names what is there and the options to name it, or setup', async () => {
+    const { code, stdout } = await runCli(['verify', ...local, '--bucket', 'my-bucket', '--function', 'my-fn', '--table', 'my_table', '--no-upload'], { env });
+    assert.equal(code, 1);
+    assert.ok(
+      stdout.includes(
+        `No lab was found under the names verify looked for (bucket my-bucket, table my_table, function my-fn). If you built yours under other names, name them: \`npx upload-lab verify --local --data-dir '${dataDir}' --bucket <your bucket> --function <your function> --table <your table>\` (buckets here: upload-lab-000000000000-us-east-1; functions here: upload-lab-metadata). Or let upload-lab build it: \`npx upload-lab setup --local --data-dir '${dataDir}'\`.`,
+      ),
+      stdout,
+    );
+  });
+
+  test('verify on an empty sandbox suggests setup --local', async () => {
+    const empty = join(env.HOME!, 'empty');
+    const { code, stdout } = await runCli(['verify', '--local', '--data-dir', empty, '--no-upload'], { env });
+    assert.equal(code, 1);
+    assert.ok(stdout.includes(`This sandbox is empty: no bucket, table or function yet. Build the lab with \`npx upload-lab setup --local --data-dir ${empty}\``), stdout);
+  });
+
   test('a rerun compares CodeSha256 and changes nothing; nodejs22.x then redeploys the Node handler', async () => {
     const again = await runCliJson<SetupJson>(['setup', ...local, '--runtime', 'python3.13'], { env });
     assert.equal(again.code, 0, again.stderr);

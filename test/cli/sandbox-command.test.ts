@@ -13,6 +13,8 @@ describe('upload-lab sandbox', () => {
     assert.equal(code, 0);
     for (const line of ['export AWS_ACCESS_KEY_ID=test', 'export AWS_SECRET_ACCESS_KEY=test', 'export AWS_REGION=us-east-1']) assert.ok(stdout.includes(line), line);
     assert.match(stdout, /aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ s3 ls/);
+    // Pasted as printed, --local reaches this sandbox: its data dir is not the default one.
+    assert.ok(stdout.includes(`npx upload-lab setup --local --data-dir ${join(env.HOME!, 'data')}`), stdout);
     assert.match(stdout, /Sandbox stopped/);
   });
 

@@ -25,7 +25,8 @@ import { defaultSandboxOptions, type SandboxOptions } from '../../src/sandbox/op
 import { Router } from '../../src/sandbox/router.js';
 import { createS3Service } from '../../src/sandbox/services/s3.js';
 import { EventDispatcher } from '../../src/sandbox/services/s3/delivery.js';
-import { eventRecord, s3UrlEncode, Sequencer, type S3EventRecord } from '../../src/sandbox/services/s3/events.js';
+import { eventRecord, Sequencer, type S3EventRecord } from '../../src/sandbox/services/s3/events.js';
+import { s3UrlEncode } from '../../src/aws-rules/s3-key-encoding.js';
 import { S3Store } from '../../src/sandbox/services/s3/store.js';
 import { RoleSessions } from '../../src/sandbox/sessions.js';
 import { StateDb } from '../../src/sandbox/state-db.js';

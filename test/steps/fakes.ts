@@ -1,3 +1,4 @@
+import { decodeS3Key } from '../../src/handler/decode-key.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,10 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
         if (!found) throw awsError('ResourceNotFoundException');
         return [...found.items.values()];
       },
+      async itemsWithKeyPrefix(table, bucket, prefix) {
+        call('dynamodb.itemsWithKeyPrefix');
+        return [...(world.tables.get(table)?.items.values() ?? [])].filter((item) => item.bucket === bucket && String(item.object_key).startsWith(prefix));
+      },
     },
     iam: {
       async getRole(name) {
@@ -173,6 +178,10 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
       },
     },
     lambda: {
+      async listFunctions() {
+        call('lambda.listFunctions');
+        return [...world.functions.keys()];
+      },
       async getFunction(name) {
         call('lambda.getFunction');
         const f = world.functions.get(name);
@@ -241,7 +250,7 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
         const f = fn(name);
         if (world.onInvoke) return world.onInvoke(payload);
         const record = (JSON.parse(payload) as { Records: { s3: { bucket: { name: string }; object: { key: string; size: number; eTag: string; sequencer: string } }; eventTime: string; eventName: string }[] }).Records[0]!;
-        const item = { bucket: record.s3.bucket.name, object_key: record.s3.object.key, size: record.s3.object.size, etag: record.s3.object.eTag, event_time: record.eventTime, event_name: record.eventName, sequencer: record.s3.object.sequencer };
+        const item = { bucket: record.s3.bucket.name, object_key: decodeS3Key(record.s3.object.key), size: record.s3.object.size, etag: record.s3.object.eTag, event_time: record.eventTime, event_name: record.eventName, sequencer: record.s3.object.sequencer };
         world.tables.get(f.environment.TABLE_NAME ?? '')?.items.set(keyOf(item), item);
         return { functionError: undefined, payload: '{"statusCode":200}' };
       },
@@ -251,6 +260,10 @@ export function fakeServices(): { services: Services; world: FakeWorld } {
       },
     },
     s3: {
+      async listBuckets() {
+        call('s3.listBuckets');
+        return [...world.buckets.keys()];
+      },
       async headBucket(bucket) {
         call('s3.headBucket');
         if (bucket.startsWith('taken-')) return 'forbidden';

@@ -13,7 +13,7 @@ describe('logs step', () => {
     ctx.logs = {
       ...ctx.logs,
       async filterEvents(group, pattern, since) {
-        if (++polls === 3) world.logs.set(group, ['Saved metadata for lab-bucket/incoming/notes.txt\n']);
+        if (pattern.startsWith('"Saved') && ++polls === 3) world.logs.set(group, ['Saved metadata for lab-bucket/incoming/notes.txt\n']);
         return filter(group, pattern, since);
       },
     };
@@ -29,6 +29,36 @@ describe('logs step', () => {
     const result = await logsStep.check(ctx);
     assert.equal(result.ok, false);
     assert.match(result.detail, /within 3 s of the upload; the log says: ERROR .*TABLE_NAME is not set/);
+  });
+
+  test("stops waiting once the upload's invocation has finished without the line, and says what it logged", async () => {
+    const { ctx, world, clock } = fakeContext({ timeoutMs: 90_000 });
+    // The fake log's lines are stamped 0: the upload happened then too.
+    ctx.upload = { key: 'incoming/notes.txt', etag: 'e1', at: 0 };
+    world.logs.set('/aws/lambda/lab-fn', [
+      // The code check's probe, just before: not the upload's.
+      'START RequestId: p1 Version: $LATEST\n',
+      'Saved metadata for lab-bucket/incoming/upload-lab-probe-0a1b2c3d4e5f/a b+c ünï ß%41.txt\n',
+      'END RequestId: p1\n',
+      'REPORT RequestId: p1\tDuration: 2.00 ms\t\n',
+      'START RequestId: u1 Version: $LATEST\n',
+      'stored incoming%2Fnotes.txt\n',
+      'END RequestId: u1\n',
+      'REPORT RequestId: u1\tDuration: 2.00 ms\t\n',
+    ]);
+    const result = await logsStep.check(ctx);
+    assert.equal(result.ok, false);
+    assert.equal(result.detail, 'the function ran for the upload (request u1) and finished without logging "Saved metadata for lab-bucket/incoming/notes.txt"; it logged: stored incoming%2Fnotes.txt');
+    assert.deepEqual(clock.slept, [], 'no wait for a line that cannot come');
+  });
+
+  test("the probe's invocation alone does not end the wait", async () => {
+    const { ctx, world, clock } = fakeContext({ timeoutMs: 3000 });
+    ctx.upload = { key: 'incoming/notes.txt', etag: 'e1', at: 0 };
+    world.logs.set('/aws/lambda/lab-fn', ['START RequestId: p1 Version: $LATEST\n', 'Saved metadata for lab-bucket/incoming/upload-lab-probe-0a1b2c3d4e5f/x.txt\n', 'END RequestId: p1\n', 'REPORT RequestId: p1\tDuration: 2.00 ms\t\n']);
+    const result = await logsStep.check(ctx);
+    assert.match(result.detail, /within 3 s of the upload/);
+    assert.equal(clock.slept.length, 3);
   });
 
   test('without an upload (--no-upload) asks once', async () => {
@@ -81,7 +111,17 @@ describe('item step', () => {
   test('an item without the metadata fields fails, naming them', async () => {
     const { ctx, world } = fakeContext();
     world.tables.set('upload_metadata', { keys: ['bucket', 'object_key'], status: 'ACTIVE', tags: {}, items: new Map([['lab-bucket|incoming/notes.txt', { bucket: 'lab-bucket', object_key: 'incoming/notes.txt', size: 1 }]]) });
-    assert.match((await itemStep.check(ctx)).detail, /has no etag, event_time, event_name, sequencer/);
+    assert.match((await itemStep.check(ctx)).detail, /has no etag; has no event_time; has no event_name; has no sequencer/);
+  });
+
+  test("stops waiting for the item once the upload's invocation has finished, saying what it logged", async () => {
+    const { ctx, world, clock } = fakeContext({ timeoutMs: 90_000 });
+    world.tables.set('upload_metadata', { keys: ['bucket', 'object_key'], status: 'ACTIVE', tags: {}, items: new Map() });
+    ctx.upload = { key: 'incoming/notes.txt', etag: 'new', at: 0 };
+    world.logs.set('/aws/lambda/lab-fn', ['START RequestId: u1 Version: $LATEST\n', '[ERROR] KeyError: \'TABLE_NAME\'\rTraceback (most recent call last):\n', 'END RequestId: u1\n', 'REPORT RequestId: u1\tDuration: 2.00 ms\t\n']);
+    const result = await itemStep.check(ctx);
+    assert.match(result.detail, /^no item upload_metadata \{bucket: lab-bucket, object_key: incoming\/notes\.txt\}: the function ran for the upload \(request u1\) and finished; it logged: \[ERROR\] KeyError: 'TABLE_NAME' Traceback/);
+    assert.deepEqual(clock.slept, []);
   });
 
   test('remove deletes the lab\'s items from a table the learner brought and from the lab\'s own table (which goes only if nothing else is left in it)', async () => {

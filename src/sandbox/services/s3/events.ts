@@ -1,3 +1,4 @@
+import { s3UrlEncode } from '../../../aws-rules/s3-key-encoding.js';
 import { bucketArn } from '../../../aws-rules/arns.js';
 import { ACCOUNT_ID, type Caller } from '../../http.js';
 
@@ -79,23 +80,6 @@ export function eventRecord(event: ObjectEvent, configurationId: string): S3Even
 /** A role session shows as `AWS:<role id>:<session>`, as on AWS; the learner acts as the account owner. */
 function principalId(caller: Caller): string {
   return caller.kind === 'role' ? `AWS:${caller.roleId}:${caller.sessionName}` : `AWS:${ACCOUNT_ID}`;
-}
-
-/**
- * Encodes a key as S3 puts it in event records and in `encoding-type=url` listings (Java's
- * URLEncoder, keeping `/`): letters, digits and `.-*_` stay, a space becomes `+`, every other byte of
- * the UTF-8 form becomes `%XX`. So `a b+c@é` arrives as `a+b%2Bc%40%C3%A9`; clients decode it with
- * unquote_plus.
- */
-export function s3UrlEncode(key: string): string {
-  let out = '';
-  for (const byte of Buffer.from(key, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9.*_\-/]/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
 }
 
 /**

@@ -3,7 +3,7 @@ import { AwsError } from '../../aws-error.js';
 import type { SandboxResponse } from '../../http.js';
 import { S3_NAMESPACE, s3Xml } from '../../protocols/s3-xml.js';
 import { OWNER } from './buckets.js';
-import { s3UrlEncode } from './events.js';
+import { s3UrlEncode } from '../../../aws-rules/s3-key-encoding.js';
 import { allow, requireBucket, type S3Call, type S3Context } from './request.js';
 import type { BucketRecord } from './store.js';
 
