@@ -11,11 +11,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import { createClients, type AwsClients } from '../src/aws/clients.js';
 import { buildHandlerZip } from '../src/deploy/zip.js';
+import { LAB_RUNTIMES, type LabRuntime } from '../src/lab/runtimes.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { startDynalite } from '../src/sandbox/services/dynamodb/dynalite-store.js';
 import { formatFigure, median, percentile, timed, type Figure } from './stats.js';
@@ -211,7 +212,7 @@ async function routerOverhead(): Promise<void> {
 }
 
 /** The lab's pipeline as a learner would build it: bucket -> notification -> function -> table. */
-async function buildPipeline(clients: AwsClients): Promise<void> {
+async function buildPipeline(clients: AwsClients, labRuntime: LabRuntime = 'nodejs22.x'): Promise<void> {
   await clients.dynamodb.send(new CreateTableCommand({ ...table('upload_metadata').input }));
   const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
   const role = await clients.iam.send(new CreateRoleCommand({ RoleName: 'bench-role', AssumeRolePolicyDocument: JSON.stringify(trust) }));
@@ -228,7 +229,7 @@ async function buildPipeline(clients: AwsClients): Promise<void> {
       }),
     }),
   );
-  const { zip, handler, runtime } = await buildHandlerZip();
+  const { zip, handler, runtime } = await buildHandlerZip(labRuntime);
   await clients.lambda.send(
     new CreateFunctionCommand({ FunctionName: 'bench-fn', Role: role.Role!.Arn!, Runtime: runtime, Handler: handler, Code: { ZipFile: zip }, Environment: { Variables: { TABLE_NAME: 'upload_metadata' } } }),
   );
@@ -298,6 +299,40 @@ async function pipeline(): Promise<void> {
   report({ name: `pipeline throughput: ${total} uploads, 16 in flight, until every item exists`, value: total / (ms / 1000), unit: 'uploads/s', target: '>= 200 uploads/s' });
   await sandbox.close();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * The lab's own handler in each runtime `setup --runtime` deploys, side by side: a cold start (the
+ * first upload after a configuration change, which retires the warm environments: a new process, the
+ * SDK or boto3 imported) and warm uploads, each timed from PutObject until the item exists.
+ */
+async function runtimes(): Promise<void> {
+  for (const runtime of LAB_RUNTIMES) {
+    const dataDir = scratch();
+    const sandbox = await startSandbox({ dataDir, port: 0, functionUpdateMs: 0 });
+    const clients = createClients({ region: 'us-east-1', endpoint: sandbox.endpoint, credentials });
+    await buildPipeline(clients, runtime);
+    const upload = async (key: string) => {
+      const [, ms] = await timed(async () => {
+        await clients.s3.send(new PutObjectCommand({ Bucket: 'bench-pipeline', Key: key, Body: key }));
+        await waitForItem(clients, key);
+      });
+      return ms;
+    };
+    const cold: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'bench-fn', Description: `cold ${i}` }));
+      await waitUntilFunctionUpdatedV2({ client: clients.lambda, maxWaitTime: 30 }, { FunctionName: 'bench-fn' });
+      cold.push(await upload(`incoming/cold-${i}.txt`));
+    }
+    report({ name: `${runtime}: upload -> item, cold start (new environment), median of 5`, value: median(cold), unit: 'ms' });
+    const warm: number[] = [];
+    for (let i = 0; i < 50; i++) warm.push(await upload(`incoming/warm-${i}.txt`));
+    warm.sort((a, b) => a - b);
+    report({ name: `${runtime}: upload -> item, warm function, p50 (50 uploads)`, value: percentile(warm, 50), unit: 'ms' });
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function localCycle(): Promise<void> {
@@ -383,6 +418,7 @@ const sections: [string, () => Promise<void>][] = [
   ['Sandbox at rest', sandboxAtRest],
   ['Router overhead', routerOverhead],
   ['S3 -> Lambda -> DynamoDB pipeline', pipeline],
+  ['Lambda runtimes: Node.js and Python', runtimes],
   ['Local lab cycle', localCycle],
   ['Sandbox memory under large bodies', memoryUnderLargeBodies],
 ];
