@@ -48,6 +48,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 'dynamodb', command: 'CreateTable', actions: ['dynamodb:CreateTable', 'dynamodb:TagResource'], use: 'setup: create the table, tagged upload-lab' },
   { client: 'dynamodb', command: 'ListTagsOfResource', actions: ['dynamodb:ListTagsOfResource'], use: 'teardown: check the table is the lab\'s' },
   { client: 'dynamodb', command: 'GetItem', actions: ['dynamodb:GetItem'], use: 'verify: find the item the function saved' },
+  { client: 'dynamodb', command: 'Query', actions: ['dynamodb:Query'], use: 'verify: find what the function stored for the probe under another key (an undecoded one)' },
   { client: 'dynamodb', command: 'DeleteItem', actions: ['dynamodb:DeleteItem'], use: 'verify: remove the probe\'s item; teardown: the test uploads\' items' },
   { client: 'dynamodb', command: 'Scan', actions: ['dynamodb:Scan'], use: 'teardown: keep the lab\'s table while it holds items the lab did not write' },
   { client: 'dynamodb', command: 'DeleteTable', actions: ['dynamodb:DeleteTable'], use: 'teardown: remove the lab\'s table' },
@@ -66,6 +67,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { client: 'iam', command: 'DeleteRolePolicy', actions: ['iam:DeleteRolePolicy'], use: 'teardown: remove the role\'s inline policies' },
   { client: 'iam', command: 'DeleteRole', actions: ['iam:DeleteRole'], use: 'teardown: remove the lab\'s role' },
 
+  { client: 'lambda', command: 'ListFunctions', actions: ['lambda:ListFunctions'], use: 'verify: name the region\'s functions when the lab\'s is not found', optional: true },
   { client: 'lambda', command: 'GetFunction', actions: ['lambda:GetFunction', 'lambda:ListTags'], use: 'the function\'s configuration, state and tags (tags need lambda:ListTags)' },
   { client: 'lambda', command: 'CreateFunction', actions: ['lambda:CreateFunction', 'lambda:TagResource', 'iam:PassRole'], use: 'setup: create the function, tagged upload-lab, with the lab\'s role' },
   { client: 'lambda', command: 'UpdateFunctionCode', actions: ['lambda:UpdateFunctionCode'], use: 'setup: deploy the lab\'s handler' },
