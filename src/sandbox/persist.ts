@@ -3,20 +3,33 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 
 /**
- * A service's state as one JSON document in the data dir. Mutations call `changed()`; writes are
- * coalesced (a burst of 500 uploads must not rewrite the file 500 times) and `flush()` writes at once,
- * which the sandbox does on close.
+ * A service's state as one JSON document in the data dir. Mutations call `changed()`; `flush()` writes
+ * it (atomically, fsync'ed) if anything changed since the last write. Writes are coalesced: a burst of
+ * 500 uploads must not rewrite the file 500 times. With `commit`, the owner ties each change to the
+ * sandbox's answers (see LogStore): the write then happens before the request that made the change is
+ * answered; without it, 100 ms after the first change.
  */
 export class JsonState<T> {
   readonly data: T;
   private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
 
-  constructor(private readonly file: string, initial: () => T, private readonly delayMs = 100) {
+  constructor(
+    private readonly file: string,
+    initial: () => T,
+    private readonly commit?: (write: () => void) => void,
+    private readonly delayMs = 100,
+  ) {
     this.data = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : initial();
   }
 
   changed(): void {
-    if (this.timer) return;
+    if (this.dirty) return;
+    this.dirty = true;
+    if (this.commit) {
+      this.commit(() => this.flush());
+      return;
+    }
     this.timer = setTimeout(() => this.flush(), this.delayMs);
     this.timer.unref();
   }
@@ -24,6 +37,8 @@ export class JsonState<T> {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (!this.dirty) return;
+    this.dirty = false;
     writeFileAtomic(this.file, JSON.stringify(this.data));
   }
 }

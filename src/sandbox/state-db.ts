@@ -98,8 +98,9 @@ export class StateDb {
   }
 
   /**
-   * Runs `action` once what is staged now is on disk: how a superseded file (an overwritten object's
-   * body, a zip no function uses any more) goes only after no saved record can name it. If the write
+   * Runs `action` once what is staged now is on disk, before the requests waiting on it are answered:
+   * how a superseded file (an overwritten object's body, a zip no function uses any more) goes only
+   * after no saved record can name it, and how the Logs index is saved before its change is answered. If the write
    * fails the action is skipped; the file is then an orphan, removed at the next start.
    */
   afterCommit(action: () => void): void {
@@ -136,7 +137,8 @@ export class StateDb {
       try {
         action();
       } catch (error) {
-        console.error('[sandbox] could not remove a superseded file (it goes at the next start):', error);
+        // A superseded file left behind goes at the next start; an index left unsaved is saved at the next change.
+        console.error('[sandbox] a step after saving the state failed:', error);
       }
     }
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, GetItemCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import {
@@ -24,7 +25,7 @@ import { createRole, eventually, sleep, zipOf } from './lambda-support.js';
 
 /**
  * kill -9 under load: the real CLI (`upload-lab sandbox`) in a child process takes a mixed load of
- * uploads, overwrites and deletions, DynamoDB items, roles and functions; it is killed at a random
+ * uploads, overwrites and deletions, DynamoDB items, roles, functions and log groups; it is killed at a random
  * moment, restarted on the same data dir, and every write it had acknowledged must be there, intact:
  * objects with their bytes and ETags (an overwrite never fails the SDK's checksum), deleted objects
  * gone for good (not listed, HEAD 404), items, roles, functions with their code. Uploads to the lab
@@ -57,6 +58,7 @@ class Model {
   readonly objects = new Map<string, Expected<Version>>();
   readonly items = new Map<string, Expected<string>>();
   readonly roles = new Map<string, Expected<true>>();
+  readonly logGroups = new Map<string, Expected<true>>();
   /** Function name -> CodeSha256 of its code. */
   readonly functions = new Map<string, Expected<string>>();
   /** Lab uploads whose answer came: each must end with its item. */
@@ -157,7 +159,7 @@ async function buildLab(clients: AwsClients): Promise<string> {
 }
 
 /**
- * One round of load, until `stopped()`: five kinds of writers, each on its own keys or names so no
+ * One round of load, until `stopped()`: six kinds of writers, each on its own keys or names so no
  * two writes to one name are ever in flight together. Each loop is bounded.
  */
 async function load(round: number, clients: AwsClients, model: Model, role: string, stopped: () => boolean): Promise<void> {
@@ -200,6 +202,12 @@ async function load(round: number, clients: AwsClients, model: Model, role: stri
       }
     }
   };
+  const logGroups = async () => {
+    for (let n = 0; n < 30 && !stopped(); n++) {
+      const name = `/crash/r${round}/g${n}`;
+      await model.write(model.logGroups, name, true, () => clients.logs.send(new CreateLogGroupCommand({ logGroupName: name })));
+    }
+  };
   const labUploads = async () => {
     for (let n = 0; n < 60 && !stopped(); n++) {
       const key = `incoming/r${round}-${n}.txt`;
@@ -211,7 +219,7 @@ async function load(round: number, clients: AwsClients, model: Model, role: stri
       }
     }
   };
-  await Promise.all([objects(0), objects(1), objects(2), items(), roles(), functions(), labUploads()]);
+  await Promise.all([objects(0), objects(1), objects(2), items(), roles(), functions(), logGroups(), labUploads()]);
 }
 
 async function absentOn404<T>(call: () => Promise<T>): Promise<T | undefined> {
@@ -257,6 +265,14 @@ async function verify(clients: AwsClients, model: Model): Promise<void> {
     const role = await absentOn404(() => clients.iam.send(new GetRoleCommand({ RoleName: name })));
     model.settle('role', model.roles, name, role ? true : undefined, () => true);
   }
+  const groups = new Set<string>();
+  let next: string | undefined;
+  do {
+    const page = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/crash/', nextToken: next }));
+    for (const g of page.logGroups ?? []) groups.add(g.logGroupName!);
+    next = page.nextToken;
+  } while (next);
+  for (const name of [...model.logGroups.keys()]) model.settle('log group', model.logGroups, name, groups.has(name) ? true : undefined, () => true);
   for (const name of [...model.functions.keys()]) {
     const fn = await absentOn404(() => clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
     if (fn) {

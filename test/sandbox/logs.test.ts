@@ -609,8 +609,8 @@ function logsOnlyWorld(dataDir: string, rolePolicy: PolicyDocument): World {
     options: defaultSandboxOptions(dataDir),
     endpoint: '',
     sessions: new RoleSessions(),
-    // The Logs service saves nothing there.
-    state: undefined as never,
+    // The Logs service uses the state database only to save its index before an answer: here, at once.
+    state: { afterCommit: (write: () => void) => write() } as unknown as World['state'],
     iam: { roleByArn: labRoleByArn, rolePolicies: () => [rolePolicy] },
     lambda: { functionByArn: unused, invokeAsync: unused },
     logs: { write: unused },

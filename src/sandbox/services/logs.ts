@@ -23,7 +23,9 @@ const operations = new Map<string, LogsOperation>(
  * writes function output through `api.write`.
  */
 export function createLogsService(world: World): { service: Service; api: LogsApi } {
-  const store = new LogStore(join(world.options.dataDir, 'logs'));
+  // The index is saved with the sandbox's other records, before the request that changed it is
+  // answered: an acknowledged CreateLogGroup survives a kill -9.
+  const store = new LogStore(join(world.options.dataDir, 'logs'), undefined, (write) => world.state.afterCommit(write));
   return {
     service: {
       async handle(req) {

@@ -62,8 +62,9 @@ type EventLine = [number, number, number, string];
 
 /**
  * Every region's log groups, streams and events, under `<dataDir>/logs/`:
- * - `index.json`, the groups and streams without their events (JsonState: coalesced, atomic writes),
- *   so its size grows with the number of streams, not with what they hold;
+ * - `index.json`, the groups and streams without their events (JsonState: atomic writes, saved before
+ *   the request that changed it is answered when `commit` is given), so its size grows with the number
+ *   of streams, not with what they hold;
  * - `streams/<hash>.jsonl`, one append-only file per stream, one event per line, appended as events
  *   arrive: storing events costs what is appended, never a rewrite of the history. A stream's file
  *   is rewritten only when most of its lines are events the store dropped (MAX_STORED_LOG_BYTES).
@@ -79,9 +80,10 @@ export class LogStore {
   /** UTF-8 bytes of the messages held now (unlike storedBytes, it shrinks when old events are dropped). */
   private heldBytes = 0;
 
-  constructor(dir: string, private readonly maxBytes = MAX_STORED_LOG_BYTES) {
+  /** `commit`: how the sandbox runs a write before it answers (its state database's afterCommit). */
+  constructor(dir: string, private readonly maxBytes = MAX_STORED_LOG_BYTES, commit?: (write: () => void) => void) {
     this.streamsDir = join(dir, 'streams');
-    this.state = new JsonState<Snapshot>(join(dir, 'index.json'), () => ({ lastSeq: 0, groups: [] }));
+    this.state = new JsonState<Snapshot>(join(dir, 'index.json'), () => ({ lastSeq: 0, groups: [] }), commit);
     for (const group of this.state.data.groups) {
       this.index.set(indexKey(group.region, group.name), entryFor(group));
       for (const stream of group.streams) this.load(group, stream);
