@@ -10,6 +10,7 @@ import {
   ListTagsOfResourceCommand,
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   UpdateTableCommand,
   type DynamoDBClient,
   type TableDescription,
@@ -151,8 +152,14 @@ describe('DynamoDB tables: index updates, tags, deletion protection, ARNs and it
       await rejection(db.send(new BatchWriteItemCommand({ RequestItems: { empty_keys: [{ PutRequest: { Item: { pk: { S: '2' }, g: { S: '' } } } }] } }))),
       message('string', 'by_g', 'g'),
     );
+    const updateMessage = `One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: by_g, IndexKey: g`;
+    assertValidation(
+      await rejection(db.send(new UpdateItemCommand({ TableName: 'empty_keys', Key: { pk: { S: '4' } }, UpdateExpression: 'SET note = :n, #g = :e', ExpressionAttributeNames: { '#g': 'g' }, ExpressionAttributeValues: { ':n': { S: 'x' }, ':e': { S: '' } } }))),
+      updateMessage,
+    );
     // An empty string outside any key is an ordinary value.
     await db.send(new PutItemCommand({ TableName: 'empty_keys', Item: { pk: { S: '3' }, note: { S: '' } } }));
+    await db.send(new UpdateItemCommand({ TableName: 'empty_keys', Key: { pk: { S: '3' } }, UpdateExpression: 'SET note = :e', ExpressionAttributeValues: { ':e': { S: '' } } }));
   });
 
   // DeleteItem's ReturnValues: "The valid values for DeleteItem are: NONE, ALL_OLD"

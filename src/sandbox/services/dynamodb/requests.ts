@@ -94,12 +94,35 @@ function itemsPut(operation: string, request: DynamoRequest): [string, Record<st
 }
 
 /**
+ * The values an UpdateItem sets attributes to directly (`SET a = :v`, `#n = :v`, or AttributeUpdates'
+ * PUT), by attribute name: enough to see an index key set to an empty value.
+ */
+function valuesSet(request: DynamoRequest): Record<string, unknown> {
+  const set: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  if (isRecord(request.AttributeUpdates)) {
+    for (const [name, update] of Object.entries(request.AttributeUpdates)) {
+      if (isRecord(update) && (update.Action ?? 'PUT') === 'PUT') set[name] = update.Value;
+    }
+  }
+  const names = isRecord(request.ExpressionAttributeNames) ? request.ExpressionAttributeNames : {};
+  const values = isRecord(request.ExpressionAttributeValues) ? request.ExpressionAttributeValues : {};
+  const clause = /\bSET\b(.*?)(?=\b(?:REMOVE|ADD|DELETE)\b|$)/is.exec(String(request.UpdateExpression ?? ''))?.[1] ?? '';
+  for (const [, path, placeholder] of clause.matchAll(/(#?[\w]+)\s*=\s*(:[\w]+)\s*(?:,|$)/g)) {
+    const name = path!.startsWith('#') ? names[path!] : path;
+    if (typeof name === 'string' && Object.hasOwn(values, placeholder!)) set[name] = values[placeholder!];
+  }
+  return set;
+}
+
+/**
  * Since 2020 DynamoDB takes empty strings and binaries, except as key values, of the table or of an
- * index; dynalite refuses them for table keys only. Only items that hold an empty value cost a read of
- * the table's indexes.
+ * index; dynalite refuses them for table keys only. Only writes that hold an empty value cost a read
+ * of the table's indexes.
  */
 export async function checkIndexKeyValues(operation: string, request: DynamoRequest, store: DynaliteStore): Promise<void> {
-  for (const [tableName, item] of itemsPut(operation, request)) {
+  const writes = itemsPut(operation, request).map(([table, item]) => ({ table, item, update: false }));
+  if (operation === 'UpdateItem' && typeof request.TableName === 'string') writes.push({ table: request.TableName, item: valuesSet(request), update: true });
+  for (const { table: tableName, item, update } of writes) {
     if (!Object.values(item).some((value) => emptyKeyValue(value) !== undefined)) continue;
     const table = await readTable(store, tableName);
     if (!table) continue;
@@ -108,8 +131,11 @@ export async function checkIndexKeyValues(operation: string, request: DynamoRequ
       for (const { AttributeName } of index.KeySchema) {
         const empty = tableKeys.has(AttributeName) ? undefined : emptyKeyValue(item[AttributeName]);
         if (empty) {
+          const what = update
+            ? 'The update expression attempted to update a secondary index key to a value that is not supported.'
+            : 'A value specified for a secondary index key is not supported.';
           throw validationError(
-            `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${empty} value. IndexName: ${index.IndexName}, IndexKey: ${AttributeName}`,
+            `One or more parameter values are not valid. ${what} The AttributeValue for a key attribute cannot contain an empty ${empty} value. IndexName: ${index.IndexName}, IndexKey: ${AttributeName}`,
           );
         }
       }
