@@ -101,6 +101,8 @@ describe('lambda API', () => {
     );
     const tooBig = (await rejection(t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-tracing', EphemeralStorage: { Size: 10241 } })))) as { message: string };
     assert.equal(tooBig.message, "1 validation error detected: Value '10241' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240");
+    const noSize = (await rejection(t.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'api-tracing', EphemeralStorage: {} as { Size: number } })))) as { message: string };
+    assert.equal(noSize.message, "1 validation error detected: Value null at 'ephemeralStorage.size' failed to satisfy constraint: Member must not be null");
   });
 
   it('accepts a name, a partial ARN, a full ARN and a :$LATEST qualifier', async () => {

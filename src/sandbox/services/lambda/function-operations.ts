@@ -163,7 +163,7 @@ function updateCode(call: LambdaCall) {
  */
 function readConfigurationFields(check: FieldCheck) {
   const tracing = check.within('TracingConfig', 'tracingConfig');
-  const storage = check.within('EphemeralStorage', 'ephemeralStorage');
+  const storage = check.within('EphemeralStorage', 'ephemeralStorage', [['Size', 'size']]);
   return {
     tracingMode: tracing.oneOf('Mode', 'mode', ['Active', 'PassThrough']) as 'Active' | 'PassThrough' | undefined,
     ephemeralStorageSize: storage.integer('Size', 'size', 512, 10240),

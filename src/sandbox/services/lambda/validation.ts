@@ -13,11 +13,16 @@ export class FieldCheck {
     private readonly prefix = '',
   ) {}
 
-  /** The members of a nested structure (`TracingConfig`), checked into the same list of problems. */
-  within(field: string, key: string): FieldCheck {
+  /**
+   * The members of a nested structure (`TracingConfig`), checked into the same list of problems;
+   * `required` members ([field, key]) must be there when the structure is.
+   */
+  within(field: string, key: string, required: [string, string][] = []): FieldCheck {
     const value = this.body[field];
     if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) throw serializationError(field);
-    return new FieldCheck((value ?? {}) as Record<string, unknown>, this.problems, `${this.prefix}${key}.`);
+    const nested = new FieldCheck((value ?? {}) as Record<string, unknown>, this.problems, `${this.prefix}${key}.`);
+    if (value !== undefined && value !== null) for (const [member, memberKey] of required) nested.require(member, memberKey);
+    return nested;
   }
 
   oneOf(field: string, key: string, values: string[]): string | undefined {
