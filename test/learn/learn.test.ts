@@ -70,9 +70,9 @@ describe('upload-lab learn, through a real terminal (tmux)', () => {
       if (question === 0) assert.doesNotMatch(asked.slice(asked.lastIndexOf('Activity: Inspect the saved item')), /get-item/);
       term.type(answer);
     }
-    screen = await term.waitFor('Inspect the saved item: 4/5');
+    // Wait for the get-item line itself: the score line can be on screen a moment before it.
+    screen = await term.waitFor(/Inspect the saved item: 4\/5\nTo read the item yourself with the AWS CLI:\n\s+aws --endpoint-url \S+ dynamodb get-item --table-name upload_metadata /);
     assert.match(screen, new RegExp(`Not quite: the answer is ${String(item.size)}\\.`));
-    assert.match(screen, /Inspect the saved item: 4\/5\nTo read the item yourself with the AWS CLI:\n\s+aws --endpoint-url \S+ dynamodb get-item --table-name upload_metadata /);
 
     // Match the operations: the descriptions are listed alphabetically; all right.
     const descriptions = lesson.activities.match.operations.map((o) => o.does).sort((a, b) => a.localeCompare(b));
