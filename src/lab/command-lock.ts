@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentProcess, isProcessRunning, type ProcessIdentity } from '../shared/process-identity.js';
 
 /**
  * One upload-lab command at a time per lab target (the state file and, for --local, the data dir and
@@ -16,11 +17,7 @@ export interface CommandLock {
   release(): void;
 }
 
-interface Holder {
-  pid: number;
-  /** The holder's start time as the kernel reports it (Linux), to tell it from a later process with its pid. */
-  started?: string;
-}
+type Holder = ProcessIdentity;
 
 export interface LockWaiting {
   /** Called once, when another live command holds the lock and this one starts waiting. */
@@ -31,7 +28,7 @@ export interface LockWaiting {
 
 export async function acquireCommandLock(file: string, waiting: LockWaiting): Promise<CommandLock> {
   mkdirSync(dirname(file), { recursive: true });
-  const me: Holder = { pid: process.pid, ...startTimeOf(process.pid) };
+  const me = currentProcess();
   let told = false;
   for (;;) {
     if (tryCreate(file, me)) {
@@ -43,7 +40,7 @@ export async function acquireCommandLock(file: string, waiting: LockWaiting): Pr
       };
     }
     const holder = readHolder(file);
-    if (holder && isRunning(holder)) {
+    if (holder && isProcessRunning(holder)) {
       if (!told) waiting.onWait(holder.pid);
       told = true;
       await sleep(waiting.pollMs ?? 100);
@@ -104,34 +101,12 @@ function readHolder(file: string): Holder | undefined {
   }
 }
 
-const sameHolder = (a: Holder | undefined, b: Holder | undefined) => a?.pid === b?.pid && a?.started === b?.started;
+const sameHolder = (a: Holder | undefined, b: Holder | undefined) => a?.pid === b?.pid && a?.startTime === b?.startTime;
 
 function ageMs(file: string): number {
   try {
     return Date.now() - statSync(file).mtimeMs;
   } catch {
     return Infinity;
-  }
-}
-
-function isRunning(holder: Holder): boolean {
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  // Alive: the same process only if it started when the holder did (where the system tells us).
-  return holder.started === undefined || startTimeOf(holder.pid).started === holder.started;
-}
-
-/** Field 22 of /proc/<pid>/stat, the process's start time in clock ticks since boot (Linux only). */
-function startTimeOf(pid: number): { started?: string } {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return started ? { started } : {};
-  } catch {
-    return {};
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-file.js';
+import { currentProcess, isProcessRunning, type ProcessIdentity } from '../shared/process-identity.js';
 
 /**
  * A service's state as one JSON document in the data dir. Mutations call `changed()`; `flush()` writes
@@ -44,10 +45,7 @@ export class JsonState<T> {
 }
 
 /** Who serves a data dir, as `sandbox.lock` tells other processes (the lock itself is the state database's, see state-db.ts). */
-export interface LockInfo {
-  pid: number;
-  /** The process's start time (Linux: `/proc/<pid>/stat` field 22), so a reused pid is not mistaken for the holder. */
-  startTime?: string;
+export interface LockInfo extends ProcessIdentity {
   endpoint?: string;
 }
 
@@ -62,28 +60,6 @@ export class DataDirLockedError extends Error {
   }
 }
 
-/** When the process started, in clock ticks since boot: with the pid, it names one process for good. Undefined where /proc is absent. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(info: LockInfo): boolean {
-  try {
-    process.kill(info.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (info.startTime === undefined) return true;
-  const now = processStartTime(info.pid);
-  return now === undefined || now === info.startTime;
-}
-
 export function lockFile(dataDir: string): string {
   return join(dataDir, 'sandbox.lock');
 }
@@ -92,7 +68,7 @@ export function lockFile(dataDir: string): string {
 export function readLock(dataDir: string): LockInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(lockFile(dataDir), 'utf8')) as LockInfo;
-    return isAlive(info) ? info : undefined;
+    return isProcessRunning(info) ? info : undefined;
   } catch {
     return undefined;
   }
@@ -100,8 +76,7 @@ export function readLock(dataDir: string): LockInfo | undefined {
 
 /** Tells other processes that this one serves the data dir (called only while holding its lock). */
 export function announceHolder(dataDir: string, endpoint?: string): void {
-  const startTime = processStartTime(process.pid);
-  const info: LockInfo = { pid: process.pid, ...(startTime ? { startTime } : {}), ...(endpoint ? { endpoint } : {}) };
+  const info: LockInfo = { ...currentProcess(), ...(endpoint ? { endpoint } : {}) };
   writeFileAtomic(lockFile(dataDir), JSON.stringify(info));
 }
 

@@ -31,7 +31,7 @@ describe('the command lock', () => {
   test('a lock whose pid now belongs to another process (pid reuse: another start time) is taken over', { skip: process.platform !== 'linux' && 'start times are read from /proc' }, async () => {
     const file = lockIn();
     await acquireCommandLock(file, { onWait: never }).then((lock) => lock.release());
-    writeFileSync(file, JSON.stringify({ pid: process.pid, started: '1' }));
+    writeFileSync(file, JSON.stringify({ pid: process.pid, startTime: '1' }));
     (await acquireCommandLock(file, { onWait: never })).release();
   });
 });

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DataDirLockedError, lockFile, processStartTime, readLock } from '../../src/sandbox/persist.js';
+import { DataDirLockedError, lockFile, readLock } from '../../src/sandbox/persist.js';
+import { processStartTime } from '../../src/shared/process-identity.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { cliEnv, runCli, startCli } from '../helpers/cli.js';
 
