@@ -60,18 +60,21 @@ const ACCESS_DENIED = ['AccessDenied', 'AccessDeniedException'];
  * by Lambda" for the whole timeout, exactly like a role still propagating. Decide at once: the lab's
  * own role (tagged) is repaired; anyone else's is reported with the command that fixes it.
  */
-async function ensureLambdaTrust(ctx: Ctx, role: string, found: RoleInfo): Promise<Change[]> {
+function trustRepair(role: string, found: RoleInfo): Change[] {
   if (trustsLambda(found.trustPolicy)) return [];
-  if (found.tags && LAB_TAG in found.tags) {
-    await ctx.iam.updateTrustPolicy(role, LAMBDA_TRUST_POLICY);
-    return [{ action: 'change', resource: `trust policy of role ${role}`, reason: 'it did not let lambda.amazonaws.com assume the role' }];
-  }
+  if (found.tags && LAB_TAG in found.tags) return [{ action: 'change', resource: `trust policy of role ${role}`, reason: 'it did not let lambda.amazonaws.com assume the role' }];
   throw new LabError(
     'RoleNotTrustedByLambda',
     `Role ${role} exists, but its trust policy does not let Lambda assume it (no Allow of sts:AssumeRole to lambda.amazonaws.com), so no function can run with it.`,
     `Let Lambda assume it: aws iam update-assume-role-policy --role-name ${role} --policy-document '${JSON.stringify(LAMBDA_TRUST_POLICY)}' — or pass --function <another name>, so the lab creates a role of its own.`,
     'aws',
   );
+}
+
+async function ensureLambdaTrust(ctx: Ctx, role: string, found: RoleInfo): Promise<Change[]> {
+  const repair = trustRepair(role, found);
+  if (repair.length > 0) await ctx.iam.updateTrustPolicy(role, LAMBDA_TRUST_POLICY);
+  return repair;
 }
 
 /** `arn:aws:iam::123:role/path/name` → `name`. */
@@ -138,6 +141,8 @@ async function plan(ctx: Ctx): Promise<Change[]> {
   const changes: Change[] = [];
   const existing = await ctx.iam.getRole(role);
   changes.push({ action: existing ? 'reuse' : 'create', resource: `role ${role}`, reason: existing ? undefined : 'trusted by lambda.amazonaws.com' });
+  // Told before anything is created: a role Lambda may not assume stops setup at once.
+  if (existing) changes.push(...trustRepair(role, existing));
   const policy = existing ? await ctx.iam.getRolePolicy(role, ROLE_POLICY_NAME) : undefined;
   const wanted = labRolePolicy(ctx.names);
   const resource = `inline policy ${ROLE_POLICY_NAME} on ${role}`;
