@@ -4,7 +4,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandIO } from './commands/run-command.js';
 import { OPTION_ENV } from './sandbox/index.js';
-import { DEFAULT_ENDPOINT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_SECONDS, toolVersion } from './shared/defaults.js';
+import { DEFAULT_ENDPOINT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TIMEOUT_SECONDS, toolVersion } from './common/defaults.js';
 
 // `upload-lab verify | head` closes our stdout early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

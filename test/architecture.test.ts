@@ -30,7 +30,7 @@ describe('the architecture checks themselves', () => {
     ['src/lab/a.ts', ['src/steps/b.ts', 'src/sandbox/index.ts']],
     ['src/steps/b.ts', ['src/lab/c.ts']],
     ['src/lab/c.ts', ['src/lab/a.ts', 'src/sandbox/server.ts']],
-    ['src/sandbox/server.ts', ['src/sandbox/router.ts', 'src/report/messages.ts', 'src/shared/defaults.ts']],
+    ['src/sandbox/server.ts', ['src/sandbox/router.ts', 'src/report/messages.ts', 'src/common/defaults.ts']],
     ['src/sandbox/router.ts', ['src/aws-rules/arns.ts']],
     ['src/sandbox/index.ts', ['src/sandbox/server.ts']],
     ['src/aws-rules/arns.ts', ['src/lab/names.ts']],

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { DEFAULT_TIMEOUT_SECONDS } from '../shared/defaults.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../common/defaults.js';
 import { DEFAULT_RUNTIME, parseRuntime, type LabRuntime } from '../lab/runtimes.js';
 import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateTableName } from '../lab/names.js';
 

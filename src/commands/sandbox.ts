@@ -3,7 +3,7 @@ import { UsageError, toLabError } from '../errors.js';
 import { parsePort } from '../lab/names.js';
 import { defaultSandboxDataDir } from '../paths.js';
 import { localFlags, messages, sandboxInstructions } from '../report/messages.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../common/defaults.js';
 import type { CommandIO } from './run-command.js';
 
 export interface SandboxCommandOptions {

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { currentProcess, isProcessRunning, type ProcessIdentity } from '../shared/process-identity.js';
+import { currentProcess, isProcessRunning, type ProcessIdentity } from '../common/process-identity.js';
 
 /**
  * One upload-lab command at a time per lab target (the state file and, for --local, the data dir and

@@ -1,7 +1,7 @@
 import { bucketNameProblem, FUNCTION_NAME, MAX_ROLE_NAME_LENGTH, TABLE_NAME } from '../aws-rules/names.js';
 import { regionProblem } from '../aws-rules/regions.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_ENDPOINT, DEFAULT_PORT } from '../shared/defaults.js';
+import { DEFAULT_ENDPOINT, DEFAULT_PORT } from '../common/defaults.js';
 
 /** The names the lab uses unless the learner chooses others. */
 export const DEFAULT_TABLE = 'upload_metadata';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolHome } from '../paths.js';
-import { writeFileAtomic } from '../shared/atomic-file.js';
+import { writeFileAtomic } from '../common/atomic-file.js';
 
 /**
  * The resources the lab can create, each recorded by name the moment it exists. Resources that

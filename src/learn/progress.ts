@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolHome } from '../paths.js';
-import { writeFileAtomic } from '../shared/atomic-file.js';
+import { writeFileAtomic } from '../common/atomic-file.js';
 
 /** How a part was done: read, built by upload-lab, or built by the learner and checked. */
 export type PartHow = 'read' | 'tool' | 'self';

@@ -3,7 +3,7 @@ import type { HandlerZip } from '../deploy/zip.js';
 import type { LabNames } from '../lab/names.js';
 import { functionLogGroup } from '../aws-rules/arns.js';
 import { LAB_TAG, TEST_KEY } from '../lab/names.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../common/defaults.js';
 import type { Change } from '../steps/step.js';
 
 /** Every sentence the tool shows a learner, in one place. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { PolicyDocument } from '../policy/types.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../shared/defaults.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../common/defaults.js';
 
 /** Switches that make the sandbox behave like AWS in its inconvenient ways; documented in docs/sandbox.md. */
 export interface SandboxOptions {

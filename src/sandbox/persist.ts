@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../shared/atomic-file.js';
-import { currentProcess, isProcessRunning, type ProcessIdentity } from '../shared/process-identity.js';
+import { writeFileAtomic } from '../common/atomic-file.js';
+import { currentProcess, isProcessRunning, type ProcessIdentity } from '../common/process-identity.js';
 
 /**
  * A service's state as one JSON document in the data dir. Mutations call `changed()`; `flush()` writes

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { fsyncDirAsync } from '../shared/atomic-file.js';
+import { fsyncDirAsync } from '../common/atomic-file.js';
 import { DataDirLockedError, readLock } from './persist.js';
 
 /** The key spaces of the state database: one prefix per kind of record, each owned by one service. */

@@ -45,7 +45,7 @@ function toPosix(path: string): string {
 export type Layer = 'sandbox' | 'sandbox-entry' | 'neutral' | 'cli';
 
 const SANDBOX_ENTRY = 'src/sandbox/index.ts';
-const NEUTRAL = ['src/aws-rules/', 'src/policy/', 'src/shared/', 'src/types/'];
+const NEUTRAL = ['src/aws-rules/', 'src/policy/', 'src/common/', 'src/types/'];
 
 export function layerOf(file: string): Layer {
   if (file === SANDBOX_ENTRY) return 'sandbox-entry';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DataDirLockedError, lockFile, readLock } from '../../src/sandbox/persist.js';
-import { processStartTime } from '../../src/shared/process-identity.js';
+import { processStartTime } from '../../src/common/process-identity.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { cliEnv, runCli, startCli } from '../helpers/cli.js';
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PolicyStatement } from '../../../policy/types.js';
 import { AwsError } from '../../aws-error.js';
-import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { writeFileAtomic } from '../../../common/atomic-file.js';
 import { dictionary } from '../../dictionary.js';
 import { RECORDS, type StateDb } from '../../state-db.js';
 import { functionArn, LATEST } from './names.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../shared/atomic-file.js';
+import { writeFileAtomic } from '../../../common/atomic-file.js';
 import { AwsError } from '../../aws-error.js';
 import { MAX_LOG_GROUPS_AND_STREAMS } from '../../limits.js';
 import { JsonState } from '../../persist.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parentsOfCreated } from '../../../shared/atomic-file.js';
+import { parentsOfCreated } from '../../../common/atomic-file.js';
 import { dictionary } from '../../dictionary.js';
 import { RECORDS, type StateDb } from '../../state-db.js';
 import type { NotificationConfig } from './notification-config.js';

@@ -15,7 +15,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 90;
 
 /** The tool's version, as package.json states it: one source, so the two never disagree. */
 export function toolVersion(): string {
-  // dist/src/shared/defaults.js -> the package root, where package.json ships.
+  // dist/src/common/defaults.js -> the package root, where package.json ships.
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
