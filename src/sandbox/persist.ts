@@ -4,40 +4,27 @@ import { writeFileAtomic } from '../common/atomic-file.js';
 import { currentProcess, isProcessRunning, type ProcessIdentity } from '../common/process-identity.js';
 
 /**
- * A service's state as one JSON document in the data dir. Mutations call `changed()`; `flush()` writes
- * it (atomically, fsync'ed) if anything changed since the last write. Writes are coalesced: a burst of
- * 500 uploads must not rewrite the file 500 times. With `commit`, the owner ties each change to the
- * sandbox's answers (see LogStore): the write then happens before the request that made the change is
- * answered; without it, 100 ms after the first change.
+ * A service's state as one JSON document in the data dir. Mutations call `changed()`; the first change
+ * since the last write hands `commit` one write (atomic, fsync'ed) of the whole document, so a burst of
+ * changes answered together costs one write. The sandbox's commit is its state database's afterCommit
+ * (see LogStore): the write then lands before the request that made the change is answered.
  */
 export class JsonState<T> {
   readonly data: T;
-  private timer: NodeJS.Timeout | undefined;
   private dirty = false;
 
-  constructor(
-    private readonly file: string,
-    initial: () => T,
-    private readonly commit?: (write: () => void) => void,
-    private readonly delayMs = 100,
-  ) {
+  constructor(private readonly file: string, initial: () => T, private readonly commit: (write: () => void) => void) {
     this.data = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : initial();
   }
 
   changed(): void {
     if (this.dirty) return;
     this.dirty = true;
-    if (this.commit) {
-      this.commit(() => this.flush());
-      return;
-    }
-    this.timer = setTimeout(() => this.flush(), this.delayMs);
-    this.timer.unref();
+    this.commit(() => this.flush());
   }
 
+  /** Writes the document now if it changed since the last write. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     if (!this.dirty) return;
     this.dirty = false;
     writeFileAtomic(this.file, JSON.stringify(this.data));

@@ -46,7 +46,7 @@ describe('the Logs store on disk', () => {
   });
 
   it('drops the oldest events past its bound and compacts the files it drops from', () => {
-    const store = new LogStore(dir, 100_000);
+    const store = new LogStore(dir, { maxBytes: 100_000 });
     const message = 'x'.repeat(1000);
     for (let i = 0; i < 2000; i++) store.write('us-east-1', 'g', i < 1000 ? 'old' : 'new', [{ timestamp: i, message }], 5000);
     const held = [...store.group('us-east-1', 'g')!.streams.values()].flatMap((s) => s.events);

@@ -25,7 +25,7 @@ const operations = new Map<string, LogsOperation>(
 export function createLogsService(world: World): { service: Service; api: LogsApi } {
   // The index is saved with the sandbox's other records, before the request that changed it is
   // answered: an acknowledged CreateLogGroup survives a kill -9.
-  const store = new LogStore(join(world.options.dataDir, 'logs'), undefined, (write) => world.state.afterCommit(write));
+  const store = new LogStore(join(world.options.dataDir, 'logs'), { commit: (write) => world.state.afterCommit(write) });
   return {
     service: {
       async handle(req) {

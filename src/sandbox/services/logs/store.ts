@@ -79,9 +79,17 @@ export class LogStore {
   private readonly fileLines = new WeakMap<StoredStream, number>();
   /** UTF-8 bytes of the messages held now (unlike storedBytes, it shrinks when old events are dropped). */
   private heldBytes = 0;
+  private readonly maxBytes: number;
 
-  /** `commit`: how the sandbox runs a write before it answers (its state database's afterCommit). */
-  constructor(dir: string, private readonly maxBytes = MAX_STORED_LOG_BYTES, commit?: (write: () => void) => void) {
+  /**
+   * `commit`: how the index's writes run; the sandbox passes its state database's afterCommit (saved
+   * before the answer), and a store used on its own writes at once.
+   */
+  constructor(
+    dir: string,
+    { maxBytes = MAX_STORED_LOG_BYTES, commit = (write: () => void) => write() }: { maxBytes?: number; commit?: (write: () => void) => void } = {},
+  ) {
+    this.maxBytes = maxBytes;
     this.streamsDir = join(dir, 'streams');
     this.state = new JsonState<Snapshot>(join(dir, 'index.json'), () => ({ lastSeq: 0, groups: [] }), commit);
     for (const group of this.state.data.groups) {
