@@ -9,10 +9,10 @@ import { AwsError } from '../aws-error.js';
 import { authorize, isRestricted } from '../enforce.js';
 import { ACCOUNT_ID, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { Service, World } from '../world.js';
-import { settleInterruptedTransitions, startDynalite, type Dynalite } from './dynamodb/dynalite-store.js';
+import { startDynalite, untilSettled, type Dynalite } from './dynamodb/dynalite-store.js';
 import { checkIndexKeyValues, checkRequest, isRecord, withTableNames, type DynamoRequest } from './dynamodb/requests.js';
 import { DeletionProtection } from './dynamodb/deletion-protection.js';
-import { updateTable } from './dynamodb/tables.js';
+import { finishInterruptedTransitions, updateTable } from './dynamodb/tables.js';
 
 /**
  * DynamoDB is dynalite, embedded: its request listener gets our already-read request replayed as a
@@ -51,39 +51,54 @@ export function createDynamoDbService(world: World): Service {
         if (operation === 'CreateTable' && Array.isArray(request?.Tags) && request.Tags.length > 0) authorize(world, req, 'dynamodb:TagResource', resources[0]!);
       }
       if (request) checkRequest(operation, request);
-      return stores.use(req.region, async ({ server, store }) => {
-        const listener = server.listeners('request')[0] as RequestListener;
-        const call = async (target: string, payload: DynamoRequest) =>
-          replay(listener, { ...req, headers: { ...req.headers, 'x-amz-target': `DynamoDB_20120810.${target}` }, body: Buffer.from(JSON.stringify(payload)) });
-        const describe = (answer: SandboxResponse) => alignWithAws(operation, req.body, answer, (table) => protection.has(req.region, table));
-        let forwarded = request;
-        if (request) {
-          await checkIndexKeyValues(operation, request, store);
-          if (operation === 'DeleteTable') protection.checkDeletion(req.region, String(request.TableName));
-          if (operation === 'UpdateTable') {
-            const step = await updateTable(request, store, world.options.tableDelayMs, (table, enabled) => protection.set(req.region, table, enabled));
-            if ('answer' in step) return describe(jsonAnswer(step.answer));
-            forwarded = step.request;
-          }
-          // dynalite would keep CreateTable's Tags in the table's description; DynamoDB keeps them as the table's tags.
-          if (operation === 'CreateTable' && request.Tags !== undefined) forwarded = { ...request, Tags: undefined };
+      return stores.use(req.region, async (dynalite) => {
+        const answer = await answerWith(dynalite, req, request, operation);
+        // With no table delay the table is usable once CreateTable/UpdateTable/DeleteTable has answered
+        // (the answer still says CREATING, as AWS's does): dynalite and the index builder finish the
+        // transition on a timer, and a client writing at once would otherwise race it.
+        const table = request?.TableName;
+        if (world.options.tableDelayMs === 0 && answer.status === 200 && typeof table === 'string' && TRANSITIONS.has(operation)) {
+          await untilSettled(dynalite.store, table);
         }
-        const answered = forwarded === request ? await replay(listener, req) : await call(operation, forwarded!);
-        if (answered.status === 200 && request) {
-          if (operation === 'CreateTable') protection.set(req.region, String(request.TableName), request.DeletionProtectionEnabled === true);
-          if (operation === 'DeleteTable') protection.set(req.region, String(request.TableName), false);
-        }
-        const answer = describe(answered);
-        if (operation === 'CreateTable' && answer.status === 200 && Array.isArray(request?.Tags) && request.Tags.length > 0) {
-          const tagged = await call('TagResource', { ResourceArn: tableArn(req.region, ACCOUNT_ID, String(request.TableName)), Tags: request.Tags });
-          if (tagged.status !== 200) return tagged;
-        }
-        return withOldItemOnConditionFailure(listener, req, answer);
+        return answer;
       });
     },
     close: () => stores.closeAll(),
   };
+
+  async function answerWith({ server, store }: Dynalite, req: SandboxRequest, request: DynamoRequest | undefined, operation: string): Promise<SandboxResponse> {
+    const listener = server.listeners('request')[0] as RequestListener;
+    const call = async (target: string, payload: DynamoRequest) =>
+      replay(listener, { ...req, headers: { ...req.headers, 'x-amz-target': `DynamoDB_20120810.${target}` }, body: Buffer.from(JSON.stringify(payload)) });
+    const describe = (answer: SandboxResponse) => alignWithAws(operation, req.body, answer, (table) => protection.has(req.region, table));
+    let forwarded = request;
+    if (request) {
+      await checkIndexKeyValues(operation, request, store);
+      if (operation === 'DeleteTable') protection.checkDeletion(req.region, String(request.TableName));
+      if (operation === 'UpdateTable') {
+        const step = await updateTable(request, store, world.options.tableDelayMs, (table, enabled) => protection.set(req.region, table, enabled));
+        if ('answer' in step) return describe(jsonAnswer(step.answer));
+        forwarded = step.request;
+      }
+      // dynalite would keep CreateTable's Tags in the table's description; DynamoDB keeps them as the table's tags.
+      if (operation === 'CreateTable' && request.Tags !== undefined) forwarded = { ...request, Tags: undefined };
+    }
+    const answered = forwarded === request ? await replay(listener, req) : await call(operation, forwarded!);
+    if (answered.status === 200 && request) {
+      if (operation === 'CreateTable') protection.set(req.region, String(request.TableName), request.DeletionProtectionEnabled === true);
+      if (operation === 'DeleteTable') protection.set(req.region, String(request.TableName), false);
+    }
+    const answer = describe(answered);
+    if (operation === 'CreateTable' && answer.status === 200 && Array.isArray(request?.Tags) && request.Tags.length > 0) {
+      const tagged = await call('TagResource', { ResourceArn: tableArn(req.region, ACCOUNT_ID, String(request.TableName)), Tags: request.Tags });
+      if (tagged.status !== 200) return tagged;
+    }
+    return withOldItemOnConditionFailure(listener, req, answer);
+  }
 }
+
+/** The operations that start a table transition (CREATING, UPDATING, DELETING). */
+const TRANSITIONS = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
 
 /** Regions whose LevelDB stays open at once; each holds a socket and a few file descriptors. */
 export const MAX_OPEN_DYNAMODB_STORES = 4;
@@ -118,7 +133,7 @@ class RegionStores {
 
   private opened(region: string): { dynalite: Dynalite; settled: Promise<void>; busy: number } {
     const dynalite = this.create(region);
-    return { dynalite, settled: settleInterruptedTransitions(dynalite.store), busy: 0 };
+    return { dynalite, settled: finishInterruptedTransitions(dynalite.store), busy: 0 };
   }
 
   async closeAll(): Promise<void> {

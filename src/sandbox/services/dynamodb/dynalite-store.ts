@@ -134,22 +134,23 @@ export function completion(run: (done: Callback) => void): Promise<void> {
   return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 }
 
+export const TRANSITIONAL = ['CREATING', 'UPDATING', 'DELETING'];
+
+/** Whether a table (or one of its indexes) is between states. */
+export function inTransition(table: TableRecord): boolean {
+  return TRANSITIONAL.includes(table.TableStatus) || (table.GlobalSecondaryIndexes ?? []).some((i) => TRANSITIONAL.includes(i.IndexStatus ?? ''));
+}
+
 /**
- * dynalite finishes a table's CREATING, UPDATING or DELETING with a timer (`tableDelayMs`). A store
- * closed before the timer fired (the sandbox stopped, an in-process `--local` command ended, an idle
- * region's store was closed) would keep the table in that state forever: finish every such
- * transition when the store opens, as AWS would have finished it meanwhile.
+ * Waits until a table's transition has finished (ACTIVE with every index ACTIVE, or gone). The timers
+ * that finish it run in this process, so a short poll sees the end; after `giveUpMs` the caller goes
+ * on and the table simply looks as it would on AWS, still busy.
  */
-export async function settleInterruptedTransitions(store: DynaliteStore): Promise<void> {
-  const pending: TableRecord[] = [];
-  for await (const table of store.tableDb.createValueStream()) {
-    if (['CREATING', 'UPDATING', 'DELETING'].includes(table.TableStatus)) pending.push(table);
-  }
-  for (const table of pending) {
-    await new Promise<void>((resolve, reject) => {
-      const done: Callback = (error) => (error ? reject(error) : resolve());
-      if (table.TableStatus === 'DELETING') store.tableDb.del(table.TableName, done);
-      else store.tableDb.put(table.TableName, { ...table, TableStatus: 'ACTIVE' }, done);
-    });
+export async function untilSettled(store: DynaliteStore, name: string, giveUpMs = 10_000): Promise<void> {
+  const deadline = Date.now() + giveUpMs;
+  for (;;) {
+    const table = await readTable(store, name);
+    if (!table || !inTransition(table) || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }

@@ -1,5 +1,5 @@
 import { AwsError } from '../../aws-error.js';
-import { completion, dynaliteDb, readTable, withTableLock, writeTable, type DynaliteStore, type IndexRecord, type KeyElement, type TableRecord } from './dynalite-store.js';
+import { completion, dynaliteDb, inTransition, readTable, withTableLock, writeTable, type DynaliteStore, type IndexRecord, type KeyElement, type TableRecord } from './dynalite-store.js';
 import { isRecord, validationError, type DynamoRequest } from './requests.js';
 
 /** What the sandbox does to a table request around dynalite: answer it itself, or change it first. */
@@ -143,4 +143,28 @@ async function settle(store: DynaliteStore, tableName: string, delayMs: number, 
     if (!current.GlobalSecondaryIndexes?.some((i) => i.IndexStatus === 'CREATING' || i.IndexStatus === 'DELETING')) current.TableStatus = 'ACTIVE';
     await writeTable(store, current);
   });
+}
+
+/**
+ * dynalite finishes a table's CREATING, UPDATING or DELETING, and the sandbox an index's, with a timer
+ * (`tableDelayMs`). A store closed before the timer fired (the sandbox stopped, an in-process `--local`
+ * command ended, an idle region's store was closed) would keep the table or index in that state
+ * forever: finish every such transition when the store opens, as AWS would have finished it meanwhile.
+ * An index being created is backfilled again (writing an index entry twice is harmless), as the
+ * interrupted backfill may not have reached every item.
+ */
+export async function finishInterruptedTransitions(store: DynaliteStore): Promise<void> {
+  const pending: TableRecord[] = [];
+  for await (const table of store.tableDb.createValueStream()) if (inTransition(table)) pending.push(table);
+  for (const table of pending) {
+    if (table.TableStatus === 'DELETING') {
+      await completion((done) => store.tableDb.del(table.TableName, done));
+      continue;
+    }
+    for (const index of table.GlobalSecondaryIndexes ?? []) {
+      if (index.IndexStatus === 'CREATING') await settleCreatedIndex(store, table.TableName, index.IndexName, 0);
+      if (index.IndexStatus === 'DELETING') await settleDeletedIndex(store, table.TableName, index.IndexName, 0);
+    }
+    await settle(store, table.TableName, 0, () => {});
+  }
 }
