@@ -126,8 +126,13 @@ async function sandboxAtRest(): Promise<void> {
   }
   // Node starts in tens of milliseconds; the settling second covers it.
   const node = await idleResidentMb(['-e', 'setInterval(() => {}, 1e6)'], async () => true);
+  // The floor for any ES-module server: Node's ESM loader and the built-ins the idle sandbox loads,
+  // compiled from the node binary, and nothing of the sandbox's own.
+  const builtins = ['node:crypto', 'node:fs', 'node:fs/promises', 'node:http', 'node:net', 'node:os', 'node:path'];
+  const floor = await idleResidentMb(['--input-type=module', '-e', `${builtins.map((b) => `import '${b}';`).join(' ')} setInterval(() => {}, 1e6);`], async () => true);
   report({ name: '`upload-lab sandbox` idle resident memory, before any call (median of 3)', value: median(sandboxes), unit: 'MB', target: '<= 45 MB' });
   report({ name: '  for scale: an idle `node -e` process', value: node, unit: 'MB' });
+  report({ name: '  for scale: an idle ES module importing only the built-ins the idle sandbox loads', value: floor, unit: 'MB' });
 }
 
 const table = (name: string) =>

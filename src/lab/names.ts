@@ -34,8 +34,8 @@ export interface LabNames {
 }
 
 /** A region of the standard `aws` partition, per the AWS SDK's own region data (src/aws-rules/regions.ts). */
-export async function validateRegion(region: string): Promise<string> {
-  const problem = await regionProblem(region);
+export function validateRegion(region: string): string {
+  const problem = regionProblem(region);
   if (problem) {
     throw new UsageError(`"${region}" cannot be used as the region: ${problem}.`, 'Pass a region such as --region us-east-1 or --region eu-west-1 (the AWS console\'s region menu lists them all).', 'BadRegion');
   }

@@ -154,7 +154,7 @@ export class Router {
       }
       const handler = await this.services.get(service);
       if (!handler) throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
-      if (!(await isKnownRegion(scope.region))) throw badRegion(service, scope.region);
+      if (!isKnownRegion(scope.region)) throw badRegion(service, scope.region);
       const caller = this.world.sessions.callerFor(scope.accessKeyId, service, (arn) => this.world.iam.roleByArn(arn));
       const type = header({ headers: req.headers }, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -1,4 +1,9 @@
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+
+// fast-xml-parser's ESM entry is some forty small modules, which take Node 40-60 ms to load; its
+// CommonJS entry is one bundled file of the same version that loads in ~7 ms. The first XML answer of
+// a just-started sandbox (S3, IAM, STS) waits on that load, so the bundle is what is loaded.
+const { XMLBuilder, XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
 
 // One parser/builder pair for every XML service (S3, IAM, STS), configured the way AWS XML reads:
 // no attributes of interest, text values kept as strings (a bucket tag "007" must stay "007").
