@@ -45,6 +45,28 @@ describe('the Logs store on disk', () => {
     assert.deepEqual(new LogStore(dir).group('us-east-1', 'g')?.streams.get('s')?.events, [], 'a missing stream file is an empty stream');
   });
 
+  it('reads what appends changed (seq, tokens, stored bytes, ingestion time) back from the stream files, as appends leave the index alone', () => {
+    let saves = 0;
+    const store = new LogStore(dir, { commit: (write) => (saves++, write()) });
+    store.write('us-east-1', 'g', 'a', [{ timestamp: 1, message: 'one' }], 100);
+    store.write('us-east-1', 'g', 'b', [{ timestamp: 2, message: 'two' }], 200);
+    const savedWithStreams = saves;
+    store.write('us-east-1', 'g', 'a', [{ timestamp: 3, message: 'three' }, { timestamp: 4, message: 'four' }], 300);
+    assert.equal(saves, savedWithStreams, 'an append to existing streams does not save the index');
+    const before = store.group('us-east-1', 'g')!;
+    const again = new LogStore(dir).group('us-east-1', 'g')!;
+    assert.equal(again.group.storedBytes, 'onetwothreefour'.length);
+    assert.equal(again.group.storedBytes, before.group.storedBytes);
+    for (const name of ['a', 'b']) {
+      const [was, is] = [before.streams.get(name)!, again.streams.get(name)!];
+      assert.deepEqual([is.lastIngestionTime, is.uploadSequenceToken], [was.lastIngestionTime, was.uploadSequenceToken], `stream ${name}`);
+    }
+    const reopened = new LogStore(dir);
+    reopened.write('us-east-1', 'g', 'b', [{ timestamp: 5, message: 'five' }], 400);
+    const seqs = [...reopened.group('us-east-1', 'g')!.streams.values()].flatMap((s) => s.events.map((e) => e.seq));
+    assert.equal(new Set(seqs).size, seqs.length, 'seqs handed out after a restart stay unique');
+  });
+
   it('drops the oldest events past its bound and compacts the files it drops from', () => {
     const store = new LogStore(dir, { maxBytes: 100_000 });
     const message = 'x'.repeat(1000);

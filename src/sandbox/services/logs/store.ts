@@ -64,7 +64,7 @@ type EventLine = [number, number, number, string];
  * Every region's log groups, streams and events, under `<dataDir>/logs/`:
  * - `index.json`, the groups and streams without their events (JsonState: atomic writes, saved before
  *   the request that changed it is answered when `commit` is given), so its size grows with the number
- *   of streams, not with what they hold;
+ *   of streams, not with what they hold; appends do not rewrite it (see `catchUp`);
  * - `streams/<hash>.jsonl`, one append-only file per stream, one event per line, appended as events
  *   arrive: storing events costs what is appended, never a rewrite of the history. A stream's file
  *   is rewritten only when most of its lines are events the store dropped (MAX_STORED_LOG_BYTES).
@@ -92,14 +92,35 @@ export class LogStore {
     this.maxBytes = maxBytes;
     this.streamsDir = join(dir, 'streams');
     this.state = new JsonState<Snapshot>(join(dir, 'index.json'), () => ({ lastSeq: 0, groups: [] }), commit);
+    const savedSeq = this.state.data.lastSeq;
     for (const group of this.state.data.groups) {
       this.index.set(indexKey(group.region, group.name), entryFor(group));
-      for (const stream of group.streams) this.load(group, stream);
+      for (const stream of group.streams) this.catchUp(group, stream, this.load(group, stream), savedSeq);
     }
   }
 
+  /**
+   * Appending events does not save the index (that was an atomic, fsync'ed rewrite of it per
+   * PutLogEvents and per Lambda invocation): what an append changes in it (the last seq, the group's
+   * storedBytes, the stream's last ingestion time and token) is read back here from the lines the
+   * stream's file gained since the index was last saved (those whose seq is past the index's).
+   */
+  private catchUp(group: StoredGroup, stream: StoredStream, events: StoredEvent[], savedSeq: number): void {
+    const appended = events.filter((event) => event.seq > savedSeq);
+    if (!appended.length) return;
+    let lastSeq = 0;
+    for (const event of appended) {
+      group.storedBytes += Buffer.byteLength(event.message);
+      lastSeq = Math.max(lastSeq, event.seq);
+      stream.lastIngestionTime = Math.max(stream.lastIngestionTime ?? 0, event.ingestionTime);
+    }
+    // An append's token is the last seq it handed out: the stream's highest.
+    stream.uploadSequenceToken = sequenceToken(lastSeq);
+    this.state.data.lastSeq = Math.max(this.state.data.lastSeq, lastSeq);
+  }
+
   /** Reads a stream's events from its file; a line cut short by a crash is skipped. */
-  private load(group: StoredGroup, stream: StoredStream): void {
+  private load(group: StoredGroup, stream: StoredStream): StoredEvent[] {
     const file = this.fileOf(group, stream);
     const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
     const events: StoredEvent[] = [];
@@ -116,6 +137,7 @@ export class LogStore {
     events.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
     setEvents(stream, events);
     this.fileLines.set(stream, events.length);
+    return events;
   }
 
   private fileOf(group: StoredGroup, stream: StoredStream): string {
@@ -197,7 +219,6 @@ export class LogStore {
     if (this.heldBytes > this.maxBytes) this.dropOldest();
     stream.lastIngestionTime = now;
     stream.uploadSequenceToken = sequenceToken(data.lastSeq);
-    this.changed();
   }
 
   /** Groups and streams are bounded too: the index holds them all and is rewritten whole. */
@@ -231,6 +252,8 @@ export class LogStore {
       if (!events.length) streams.shift();
     }
     for (const { group, stream } of touched) this.compact(group, stream);
+    // A compacted file no longer holds the dropped lines `catchUp` would count: the index keeps their bytes.
+    this.changed();
   }
 
   /** Rewrites a stream's file once most of its lines are dropped events: amortised, each line is rewritten at most a few times. */
