@@ -38,7 +38,7 @@ const ENGINES: { [N in ServiceName]: Engine<N> } = {
   },
   iam: { needs: [], load: async () => (await import('./services/iam.js')).createIamService },
   logs: { needs: ['iam'], load: async () => (await import('./services/logs.js')).createLogsService },
-  lambda: { needs: ['iam', 'logs'], load: async () => (await import('./services/lambda.js')).createLambdaService },
+  lambda: { needs: ['iam', 'logs'], unfinished: RECORDS.lambdaInvocations, load: async () => (await import('./services/lambda.js')).createLambdaService },
   s3: {
     needs: ['lambda'],
     unfinished: RECORDS.s3Deliveries,
@@ -65,6 +65,8 @@ export class Engines {
   private readonly loaded = new Map<ServiceName, unknown>();
   private readonly built = new Map<ServiceName, Built[ServiceName]>();
   private world: World | undefined;
+  /** The services resuming unfinished work at start, until built and resumed. */
+  private resuming: Promise<unknown>[] = [];
 
   /** The world is made after the engines (its APIs are theirs): wire it before the first request. */
   attach(world: World): void {
@@ -78,15 +80,17 @@ export class Engines {
   }
 
   /**
-   * Builds, at start, each service with unfinished work saved (S3 event deliveries a killed sandbox
-   * did not complete) and has it resume; called once the sandbox serves, as that work may call it.
+   * Builds, at start, each service with unfinished work saved (S3 event deliveries and asynchronous
+   * Lambda invocations a killed sandbox did not complete) and has it resume; called once the sandbox serves, as that work may call it.
    */
   resumeUnfinished(state: StateDb): void {
     for (const [name, engine] of Object.entries(ENGINES) as [ServiceName, Engine<ServiceName>][]) {
       if (engine.unfinished === undefined || !state.holds(engine.unfinished)) continue;
-      this.ready(name).then(
-        (built) => built.service.resume?.(),
-        (error: unknown) => console.error(`[sandbox] could not resume the unfinished work of ${name}:`, error),
+      this.resuming.push(
+        this.ready(name).then(
+          (built) => built.service.resume?.(),
+          (error: unknown) => console.error(`[sandbox] could not resume the unfinished work of ${name}:`, error),
+        ),
       );
     }
   }
@@ -101,10 +105,14 @@ export class Engines {
     for (const built of this.built.values()) built.service.flush?.();
   }
 
-  /** Resolves once no asynchronous Lambda invocation is running or waiting for a retry (at once if Lambda was never built). */
-  whenLambdaIdle(): Promise<void> {
+  /**
+   * Resolves once no asynchronous Lambda invocation is running or waiting for a retry, counting those
+   * resumed at start (at once if Lambda was never built).
+   */
+  async whenLambdaIdle(): Promise<void> {
+    await Promise.all(this.resuming);
     const lambda = this.built.get('lambda') as Built['lambda'] | undefined;
-    return lambda ? lambda.whenAsyncIdle() : Promise.resolve();
+    if (lambda) await lambda.whenAsyncIdle();
   }
 
   /** The built service, for the world's APIs: only ever asked for after `ready` loaded it (see `needs`). */

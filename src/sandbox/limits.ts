@@ -20,6 +20,16 @@ export const S3_XML_BODY_BYTES = MIB;
 /** DeleteObjects: up to 1000 keys of up to 1024 bytes each. */
 export const S3_DELETE_BODY_BYTES = 2 * MIB;
 
+/**
+ * Lambda's queue of asynchronous invocations (Invoke `Event`, S3 events), saved until each is over:
+ * at most this many payload bytes waiting or running. AWS's queue has no size a user meets; the
+ * sandbox's lives in memory and in the state database, so it is bounded: the body limit's worth, room
+ * for ten Event payloads of the largest size or tens of thousands of S3 events (a few KB each).
+ */
+export const LAMBDA_ASYNC_QUEUE_BYTES = 64 * MIB;
+/** Lambda's maximum event age (`MaximumEventAgeInSeconds`, 6 hours at most): an older queued invocation is dropped, not run. */
+export const LAMBDA_MAX_EVENT_AGE_MS = 6 * 60 * 60 * 1000;
+
 /** AWS's account quotas, which also bound the sandbox's stores (each is a file rewritten whole). */
 export const MAX_ROLES = 1000;
 export const MAX_CUSTOMER_POLICIES = 1500;

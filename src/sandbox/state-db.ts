@@ -14,13 +14,15 @@ export const RECORDS = {
   iamPolicies: 'iam/policy/',
   /** `<region>/<name>`. */
   lambdaFunctions: 'lambda/function/',
+  /** Asynchronous invocations accepted and not over (Invoke `Event`, S3 events): unfinished work, resumed at start. */
+  lambdaInvocations: 'lambda/async/',
   /** `<region>/<table>`, for each table with DeletionProtectionEnabled. */
   dynamodbProtectedTables: 'dynamodb/protected/',
 } as const;
 
 /**
  * The sandbox's own records (S3's buckets, object index and pending event deliveries, IAM, Lambda's
- * functions) in one LevelDB under `<dataDir>/state`, through classic-level, the binding dynalite
+ * functions and queued asynchronous invocations) in one LevelDB under `<dataDir>/state`, through classic-level, the binding dynalite
  * already ships. Why not JSON files rewritten on each change: a change here is a synced batch
  * appended to LevelDB's log (an fsync of a few hundred bytes, not a rewrite of a whole index that
  * grows with every object), a batch is atomic (an object's index entry and its event delivery land

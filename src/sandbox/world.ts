@@ -51,12 +51,12 @@ export interface LambdaApi {
   /** Accepts an unqualified or `:$LATEST` ARN. */
   functionByArn(arn: string): FunctionView | undefined;
   /**
-   * An asynchronous (`Event`) invocation, with Lambda's two retries on error. Resolves once it is
-   * over (it ran, with its retries, or its function is gone, or the chain is too long); never, if
-   * the sandbox stops first. `chain` is its place in a chain of invocations caused by events
-   * (recursive loop detection).
+   * Queues an asynchronous (`Event`) invocation, with Lambda's two retries on error: saved in the
+   * same commit as what the caller stages in the same turn, and run once saved. Nothing happens for
+   * a function that does not exist. Throws when Lambda's queue is full. `chain` is its place in a
+   * chain of invocations caused by events (recursive loop detection).
    */
-  invokeAsync(functionArn: string, payload: string, chain?: number): Promise<void>;
+  invokeAsync(functionArn: string, payload: string, chain?: number): void;
 }
 
 export interface LogEventInput {

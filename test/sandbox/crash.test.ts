@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateTableCommand, GetItemCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -21,7 +21,7 @@ import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { buildHandlerZip } from '../../src/deploy/zip.js';
 import { cliEnv, startCli, type RunningCli } from '../helpers/cli.js';
 import { TEST_CREDENTIALS } from '../helpers/sandbox.js';
-import { createRole, eventually, sleep, zipOf } from './lambda-support.js';
+import { createActiveFunction, createRole, eventually, fixture, sleep, zipOf } from './lambda-support.js';
 
 /**
  * kill -9 under load: the real CLI (`upload-lab sandbox`) in a child process takes a mixed load of
@@ -30,7 +30,9 @@ import { createRole, eventually, sleep, zipOf } from './lambda-support.js';
  * objects with their bytes and ETags (an overwrite never fails the SDK's checksum), deleted objects
  * gone for good (not listed, HEAD 404), items, roles, functions with their code. Uploads to the lab
  * bucket, whose trigger runs the lab's handler, must all end with their item in DynamoDB: their S3
- * events were saved before the upload was answered, and the next start delivers them.
+ * events were saved before the upload was answered, and the next start delivers them. Likewise every
+ * asynchronous Invoke answered 202 must end with its effect, a third of them after a failed first
+ * attempt and its retry (with the first attempt's request id): Lambda's queue is saved too.
  *
  * A write whose answer never came (in flight at the kill) may have happened or not: either state is
  * accepted, and the state found becomes the expected one.
@@ -41,6 +43,7 @@ const LAB = 'crash-lab';
 const LAB_TABLE = 'upload_metadata';
 const ITEMS = 'crash_items';
 const LAB_FUNCTION = 'crash-lab-fn';
+const ASYNC_FUNCTION = 'crash-async-fn';
 const ACCOUNT = '000000000000';
 
 /** An object version as the model knows it; undefined for "no object". */
@@ -63,6 +66,8 @@ class Model {
   readonly functions = new Map<string, Expected<string>>();
   /** Lab uploads whose answer came: each must end with its item. */
   readonly labUploads = new Set<string>();
+  /** Ids of the asynchronous invocations answered 202: each must end with its effect. */
+  readonly asyncInvokes = new Set<string>();
   /** Writes answered with success. */
   acknowledged = 0;
   /** Acknowledged states read back after a restart. */
@@ -116,7 +121,7 @@ async function startSandboxProcess(env: Record<string, string>, dataDir: string)
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
-async function buildLab(clients: AwsClients): Promise<string> {
+async function buildLab(clients: AwsClients, effectsFile: string): Promise<string> {
   const key = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
   await clients.dynamodb.send(
     new CreateTableCommand({
@@ -136,6 +141,12 @@ async function buildLab(clients: AwsClients): Promise<string> {
     new CreateFunctionCommand({ FunctionName: LAB_FUNCTION, Role: role, Runtime: runtime, Handler: handler, Code: { ZipFile: zip }, Environment: { Variables: { TABLE_NAME: LAB_TABLE } } }),
   );
   await waitUntilFunctionActiveV2({ client: clients.lambda, maxWaitTime: 30 }, { FunctionName: LAB_FUNCTION });
+  await createActiveFunction(clients, {
+    name: ASYNC_FUNCTION,
+    role,
+    files: { 'index.mjs': fixture('effect-once-retried.mjs') },
+    Environment: { Variables: { EFFECTS_FILE: effectsFile } },
+  });
   await clients.lambda.send(
     new AddPermissionCommand({ FunctionName: LAB_FUNCTION, StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: `arn:aws:s3:::${LAB}` }),
   );
@@ -219,7 +230,18 @@ async function load(round: number, clients: AwsClients, model: Model, role: stri
       }
     }
   };
-  await Promise.all([objects(0), objects(1), objects(2), items(), roles(), functions(), logGroups(), labUploads()]);
+  const asyncInvokes = async () => {
+    for (let n = 0; n < 40 && !stopped(); n++) {
+      const id = `r${round}-${n}`;
+      try {
+        await clients.lambda.send(new InvokeCommand({ FunctionName: ASYNC_FUNCTION, InvocationType: 'Event', Payload: JSON.stringify({ id, fail: n % 3 === 0 }) }));
+        model.asyncInvokes.add(id);
+      } catch {
+        // In flight at the kill: Lambda promises nothing for it.
+      }
+    }
+  };
+  await Promise.all([objects(0), objects(1), objects(2), items(), roles(), functions(), logGroups(), labUploads(), asyncInvokes()]);
 }
 
 async function absentOn404<T>(call: () => Promise<T>): Promise<T | undefined> {
@@ -288,10 +310,11 @@ describe('durability under kill -9', () => {
   it(`loses no acknowledged write over ${KILLS} kills under load, and delivers every acknowledged upload's event`, async (t) => {
     const env = cliEnv({ UPLOAD_LAB_SANDBOX_FUNCTION_UPDATE_MS: '10', UPLOAD_LAB_SANDBOX_ASYNC_RETRY_DELAYS_MS: '50,100' });
     const dataDir = mkdtempSync(join(tmpdir(), 'upload-lab-crash-'));
+    const effectsFile = join(mkdtempSync(join(tmpdir(), 'upload-lab-crash-effects-')), 'effects.txt');
     const model = new Model();
     let running = await startSandboxProcess(env, dataDir);
     try {
-      const role = await buildLab(running.clients);
+      const role = await buildLab(running.clients, effectsFile);
       for (let round = 0; round < KILLS; round++) {
         let killed = false;
         // The kill lands at a random moment of the load, writes in flight.
@@ -326,15 +349,37 @@ describe('durability under kill -9', () => {
       ).catch(() => missing());
       assert.deepEqual(left, [], 'acknowledged lab uploads whose item never appeared');
       assert.ok(model.labUploads.size > 0, 'the load did upload to the lab bucket');
+      // Each acknowledged asynchronous Invoke was saved before its 202, so it ends with its effect.
+      const effects = () => {
+        const lines = (existsSync(effectsFile) ? readFileSync(effectsFile, 'utf8') : '').trim().split('\n').map((l) => l.split(' '));
+        return { lines, missing: [...model.asyncInvokes].filter((id) => !lines.some(([kind, done]) => kind === 'done' && done === id)) };
+      };
+      const { lines, missing: notRun } = await eventually(
+        () => {
+          const found = effects();
+          return found.missing.length === 0 ? found : undefined;
+        },
+        'the effect of every acknowledged asynchronous invocation',
+        30_000,
+      ).catch(() => effects());
+      assert.deepEqual(notRun, [], 'asynchronous invocations answered 202 that never ran');
+      assert.ok(model.asyncInvokes.size > 0, 'the load did invoke asynchronously');
+      // A retry keeps its request id, across a restart too: each retried id's effect carries the id of its failed attempt.
+      for (const [kind, id, requestId] of lines) {
+        if (kind !== 'tried' || !model.asyncInvokes.has(id!)) continue;
+        assert.ok(lines.some(([k, i, r]) => k === 'done' && i === id && r === requestId), `${id}: its retry kept request id ${requestId}`);
+      }
       t.diagnostic(
         `${KILLS} kills; ${model.acknowledged} acknowledged writes (plus ${model.labUploads.size} lab uploads, each with its item); ` +
-          `${model.checked} acknowledged states read back after restarts; losses: ${model.losses.length}`,
+          `${model.checked} acknowledged states read back after restarts; losses: ${model.losses.length}; ` +
+          `${model.asyncInvokes.size} asynchronous invocations answered 202, each with its effect (${lines.filter(([k]) => k === 'done').length} effects in all: at least once)`,
       );
     } finally {
       running.cli.signal('SIGTERM');
       await running.cli.done;
       running.clients.destroy();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dirname(effectsFile), { recursive: true, force: true });
     }
   });
 });

@@ -256,7 +256,7 @@ async function startS3WithRecordingLambda(overrides: Partial<SandboxOptions>, fu
     iam: { roleByArn: labRoleByArn, rolePolicies: () => rolePolicies },
     lambda: {
       functionByArn: (arn) => functions.find((f) => f.arn === arn.replace(/:\$LATEST$/, '')),
-      invokeAsync: async (functionArn, payload) => void invocations.push({ functionArn, payload }),
+      invokeAsync: (functionArn, payload) => void invocations.push({ functionArn, payload }),
     },
     logs: { write: () => undefined },
   };
@@ -461,7 +461,7 @@ describe('s3: event delivery to Lambda', () => {
       const invocations: Invocation[] = [];
       const world = {
         options: { ...defaultSandboxOptions(dataDir), reorderEvents: true },
-        lambda: { functionByArn: () => undefined, invokeAsync: async (functionArn: string, payload: string) => void invocations.push({ functionArn, payload }) },
+        lambda: { functionByArn: () => undefined, invokeAsync: (functionArn: string, payload: string) => void invocations.push({ functionArn, payload }) },
       } as unknown as World;
       const store = new S3Store(state, dataDir);
       store.createBucket(bucket, 'us-east-1');

@@ -5,6 +5,7 @@ import { LAMBDA_CONTROL_BODY_BYTES, LAMBDA_INVOKE_BODY_BYTES } from '../limits.j
 import type { BodyLimit, LambdaApi, Service, World } from '../world.js';
 import { lambdaApi } from './lambda/api.js';
 import { FunctionStore } from './lambda/functions.js';
+import { AsyncQueue } from './lambda/async-queue.js';
 import { Invoker } from './lambda/invoke.js';
 import { functionArn, LATEST } from './lambda/names.js';
 import { policyOf } from './lambda/permissions.js';
@@ -16,7 +17,8 @@ import { policyOf } from './lambda/permissions.js';
 export function createLambdaService(world: World): { service: Service; api: LambdaApi; whenAsyncIdle(): Promise<void> } {
   const store = new FunctionStore(world.state, world.options.dataDir, () => world.options.functionUpdateMs);
   const invoker = new Invoker(world, store);
-  const handle = lambdaApi(world, store, invoker);
+  const queue = new AsyncQueue(world, store, invoker);
+  const handle = lambdaApi(world, store, invoker, queue);
 
   const byArn = (arn: string) => {
     const parts = functionArnParts(arn);
@@ -24,11 +26,16 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
   };
 
   return {
-    whenAsyncIdle: () => invoker.whenAsyncIdle(),
+    whenAsyncIdle: () => queue.whenIdle(),
     service: {
       handle,
       bodyLimit,
+      resume() {
+        queue.resume();
+      },
       async close() {
+        // The queue first: an attempt cut by the environments' end must stay saved, not count as failed.
+        queue.close();
         invoker.close();
       },
     },
@@ -38,9 +45,9 @@ export function createLambdaService(world: World): { service: Service; api: Lamb
         if (!record) return undefined;
         return { name: record.name, region: record.region, arn: functionArn(record.region, record.name), policy: policyOf(record) };
       },
-      async invokeAsync(arn, payload, chain) {
+      invokeAsync(arn, payload, chain) {
         const record = byArn(arn);
-        if (record) await invoker.invokeAsync(record.region, record.name, payload, chain);
+        if (record) queue.accept(record.region, record.name, payload, chain);
       },
     },
   };

@@ -3,6 +3,7 @@ import { authorize } from '../../enforce.js';
 import type { SandboxRequest, SandboxResponse } from '../../http.js';
 import type { World } from '../../world.js';
 import { downloadCode } from './code-download.js';
+import type { AsyncQueue } from './async-queue.js';
 import type { FunctionStore } from './functions.js';
 import { functionOperations } from './function-operations.js';
 import type { Invoker } from './invoke.js';
@@ -16,14 +17,14 @@ import { tagOperations } from './tag-operations.js';
 const operations: [string, LambdaOperation][] = Object.entries({ ...functionOperations, ...invokeOperations, ...policyOperations, ...tagOperations });
 
 /** Lambda's REST JSON API (`/2015-03-31/functions/...`, `/2017-03-31/tags/...`). */
-export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker): (req: SandboxRequest) => Promise<SandboxResponse> {
+export function lambdaApi(world: World, store: FunctionStore, invoker: Invoker, queue: AsyncQueue): (req: SandboxRequest) => Promise<SandboxResponse> {
   return async (req) => {
     if (req.method === 'GET' && req.rawPath.startsWith(CODE_DOWNLOAD_PREFIX)) return downloadCode(store, req.rawPath.slice(CODE_DOWNLOAD_PREFIX.length));
     for (const [action, operation] of operations) {
       if (operation.method !== req.method) continue;
       const match = operation.path.exec(req.rawPath);
       if (!match) continue;
-      const call = { req, params: match.slice(1).map(decodePathParameter), world, store, invoker };
+      const call = { req, params: match.slice(1).map(decodePathParameter), world, store, invoker, queue };
       authorize(world, req, `lambda:${action}`, operation.resource?.(call) ?? '*');
       return operation.run(call);
     }

@@ -14,7 +14,7 @@ export const invokeOperations: Record<string, LambdaOperation> = {
 };
 
 async function invoke(call: LambdaCall) {
-  const { req, invoker } = call;
+  const { req, invoker, queue } = call;
   const record = existingFunction(call, targetOf(call), true);
   const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
@@ -30,7 +30,8 @@ async function invoke(call: LambdaCall) {
     throw new AwsError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`, 400, { lowercaseMessage: true });
   }
   if (type === 'Event') {
-    void invoker.invokeAsync(record.region, record.name, payload);
+    // Saved before the 202 leaves (the router answers once the state is written).
+    queue.accept(record.region, record.name, payload);
     return { status: 202, headers: {}, body: '' };
   }
   if (record.state === 'Pending') assertNotBusy(record);

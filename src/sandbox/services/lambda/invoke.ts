@@ -1,6 +1,5 @@
 import { functionLogGroup, logGroupResource, logStreamArn } from '../../../aws-rules/arns.js';
 import { randomUUID } from 'node:crypto';
-import { isAwsError } from '../../aws-error.js';
 import { isRoleAllowed } from '../../enforce.js';
 import { ACCOUNT_ID } from '../../http.js';
 import type { World } from '../../world.js';
@@ -33,13 +32,8 @@ export interface InvocationResult {
 /** Runs invocations: picks or starts an environment, enforces the timeout, writes the function's log. */
 export class Invoker {
   private readonly pool = new EnvironmentPool();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
   /** The session key each environment's calls are signed with: calls made during an invocation belong to its chain. */
   private readonly sessionKeys = new WeakMap<Environment, string>();
-  /** Asynchronous invocations not yet finished: running, or waiting to run (Pending function, retry delay). */
-  private pendingAsync = 0;
-  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly world: World, private readonly store: FunctionStore) {}
 
@@ -77,50 +71,6 @@ export class Invoker {
   }
 
   /**
-   * An asynchronous invocation (`Event`, or an S3 notification): queued, and retried twice on error
-   * with the configured delays, keeping its request id, as Lambda does. Resolves once it is over
-   * (it ran, with its retries, or its function is gone); never, if the sandbox stops first.
-   */
-  invokeAsync(region: string, name: string, payload: string, chain = 1): Promise<void> {
-    const requestId = randomUUID();
-    if (chain > MAX_CHAIN) {
-      console.error(
-        `[sandbox] lambda: Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation ` +
-          `(${functionArn(region, name)}: event ${requestId} would be invocation ${chain} of one chain; the limit is ${MAX_CHAIN}).`,
-      );
-      return Promise.resolve();
-    }
-    this.pendingAsync += 1;
-    return new Promise((over) => {
-      const done = () => {
-        this.asyncSettled();
-        over();
-      };
-      const attempt = async (retry: number): Promise<void> => {
-        // Stopped: the invocation is not over (a saved S3 delivery stays saved); close() cleared the pending count.
-        if (this.closed) return;
-        const record = this.store.get(region, name);
-        if (!record) return done();
-        // Lambda holds queued events until the function is Active.
-        if (record.state === 'Pending') return this.later(Math.max(1, (record.settlesAt ?? Date.now()) - Date.now()), () => attempt(retry));
-        let failed: boolean;
-        try {
-          failed = (await this.invoke(record, payload, requestId, chain)).functionError !== undefined;
-        } catch (error) {
-          console.error(`[sandbox] lambda: asynchronous invocation ${requestId} of ${name} failed: ${isAwsError(error) ? error.message : String(error)}`);
-          failed = true;
-        }
-        // Stopped mid-invocation: the function's environment was killed, so this did not run to its end.
-        if (this.closed) return;
-        const delay = this.world.options.asyncRetryDelaysMs[retry];
-        if (failed && delay !== undefined) this.later(delay, () => attempt(retry + 1));
-        else done();
-      };
-      void attempt(0);
-    });
-  }
-
-  /**
    * After CreateFunction or a change of code or runtime: a function that cannot run here is said so at
    * once, in the sandbox's terminal, when the learner can still act, not only at its first invocation.
    */
@@ -131,40 +81,13 @@ export class Invoker {
     else if (family === 'python') void hostPython().then((probe) => 'missing' in probe && report(probe.missing));
   }
 
-  /**
-   * Resolves once no asynchronous invocation is running or waiting for a retry: what a test awaits to
-   * know that every attempt that will ever happen has happened (no sleeping and hoping).
-   */
-  whenAsyncIdle(): Promise<void> {
-    return this.pendingAsync === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private asyncSettled(): void {
-    this.pendingAsync -= 1;
-    if (this.pendingAsync === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
   /** Stops the warm environments of a function that changed (or, without `deployment`, was deleted). */
   retire(record: FunctionRecord, deployment?: string): void {
     this.pool.retire(`${record.region}/${record.name}`, deployment);
   }
 
   close(): void {
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
     this.pool.closeAll();
-    // Cancelled retries will never settle: nothing is pending any more.
-    this.pendingAsync = 0;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
-  private later(ms: number, run: () => Promise<void>): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void run();
-    }, ms);
-    this.timers.add(timer);
   }
 
   /** `python`: the host Python for a python3.x function; Node functions run on this process's node. */

@@ -2,6 +2,7 @@ import { AwsError } from '../../aws-error.js';
 import type { SandboxRequest, SandboxResponse } from '../../http.js';
 import type { World } from '../../world.js';
 import { configurationOf, notFound, type FunctionRecord, type FunctionStore } from './functions.js';
+import type { AsyncQueue } from './async-queue.js';
 import type { Invoker } from './invoke.js';
 import { functionArn, LATEST, parseFunctionRef, type FunctionRef } from './names.js';
 import { runtimeVersionArn } from './runtimes.js';
@@ -14,6 +15,7 @@ export interface LambdaCall {
   world: World;
   store: FunctionStore;
   invoker: Invoker;
+  queue: AsyncQueue;
 }
 
 /** One operation of Lambda's REST API: where it lives and what it answers. */

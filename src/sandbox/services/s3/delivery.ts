@@ -21,9 +21,11 @@ interface Delivery {
  * Turns object events into Lambda invocations, per the bucket's notification configuration.
  *
  * Deliveries are at least once, as S3 promises: each one is saved in the state database in the same
- * write as the change that caused it (so before the upload is answered), and removed only once
- * Lambda is done with it (the function ran, with its retries, or is gone). A sandbox killed before
- * then delivers it again at its next start (`resume`).
+ * write as the change that caused it (so before the upload is answered), and removed in the same
+ * write as the asynchronous invocation that Lambda queues for it (Lambda's queue keeps it from then
+ * on, until the function has run, with its retries). One record at a time stands for an event, so a
+ * restart runs it once, not once from each. A sandbox killed before the hand-over delivers it again
+ * at its next start (`resume`).
  *
  * Delivery waits until the change is saved (an upload never waits for its trigger), and can be made
  * as unreliable as S3's at-least-once, unordered delivery: `duplicateEvents` sends each event twice,
@@ -88,18 +90,17 @@ export class EventDispatcher {
     this.held.set(objectId, { deliveries: [[id, delivery]], timer });
   }
 
+  /** Hands the event to Lambda's queue: the invocations it saves and this removal are staged in one turn, so they land in one commit. */
   private deliver(id: string, delivery: Delivery): void {
     const copies = this.world.options.duplicateEvents ? 2 : 1;
-    const invocations: Promise<void>[] = [];
     for (let i = 0; i < copies; i++) {
       try {
-        invocations.push(this.world.lambda.invokeAsync(delivery.functionArn, delivery.payload, delivery.chain));
+        this.world.lambda.invokeAsync(delivery.functionArn, delivery.payload, delivery.chain);
       } catch (error) {
         // Delivery runs after the upload was answered: nobody is left to tell, and a failure must not stop the server.
         console.error(`[sandbox] s3: could not deliver an event to ${delivery.functionArn}:`, error);
       }
     }
-    // An invocation that never ends (the sandbox stopped first) leaves the delivery saved, for the next start.
-    void Promise.all(invocations).then(() => this.state.del(RECORDS.s3Deliveries + id));
+    this.state.del(RECORDS.s3Deliveries + id);
   }
 }
