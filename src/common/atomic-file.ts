@@ -6,24 +6,28 @@ import { dirname } from 'node:path';
  * Writes a file so that a crash (kill -9, or the machine losing power) leaves either the old or the
  * new content, never half of it: a temporary file is written and fsync'ed, renamed over the target,
  * and the directory fsync'ed so the rename itself is on disk before this returns.
+ *
+ * `durable: false` keeps the all-or-nothing rename and skips the fsyncs, for a file whose loss in a
+ * power cut does not matter (one that describes a running process, which the power cut ends too).
  */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
-  ensureDir(dirname(file));
+export function writeFileAtomic(file: string, data: string | Buffer, { durable = true } = {}): void {
+  ensureDir(dirname(file), durable);
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, file);
-  fsyncDir(dirname(file));
+  if (durable) fsyncDir(dirname(file));
 }
 
-/** Creates a directory (and its parents), with every new entry fsync'ed into its parent. */
-function ensureDir(dir: string): void {
-  for (const parent of parentsOfCreated(dir, mkdirSync(dir, { recursive: true }))) fsyncDir(parent);
+/** Creates a directory (and its parents), with every new entry fsync'ed into its parent when `durable`. */
+function ensureDir(dir: string, durable: boolean): void {
+  const first = mkdirSync(dir, { recursive: true });
+  if (durable) for (const parent of parentsOfCreated(dir, first)) fsyncDir(parent);
 }
 
 /**

@@ -64,7 +64,9 @@ export function readLock(dataDir: string): LockInfo | undefined {
 /** Tells other processes that this one serves the data dir (called only while holding its lock). */
 export function announceHolder(dataDir: string, endpoint?: string): void {
   const info: LockInfo = { ...currentProcess(), ...(endpoint ? { endpoint } : {}) };
-  writeFileAtomic(lockFile(dataDir), JSON.stringify(info));
+  // No fsync: the announcement describes this process, which a power cut ends as surely as it would
+  // lose the file (readers check the process is still running); the rename alone keeps it whole.
+  writeFileAtomic(lockFile(dataDir), JSON.stringify(info), { durable: false });
 }
 
 /** Removes the announcement; called before the lock is released, so it never removes a successor's. */
