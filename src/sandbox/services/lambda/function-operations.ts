@@ -118,6 +118,8 @@ function updateConfiguration(call: LambdaCall) {
   const environment = readEnvironment(body.Environment);
   assertRevision(record, body.RevisionId);
   assertNotBusy(record);
+  // Handing the function a role, here as at creation, needs iam:PassRole on it.
+  if (role !== undefined) authorize(call.world, call.req, 'iam:PassRole', role);
   if (role !== undefined && role !== record.role) checkRoleAssumable(call.world, role);
   call.store.update(record, (r) => {
     if (role !== undefined) r.role = role;
