@@ -8,6 +8,8 @@ export const RECORDS = {
   s3Buckets: 's3/bucket/',
   /** `<bucket>/<key>`: bucket names hold no '/'. */
   s3Objects: 's3/object/',
+  /** `<bucket>/<body>`: the bytes of small objects (see S3Store), read when asked for, never loaded at open. */
+  s3Bodies: 's3/body/',
   /** S3 event deliveries not yet done: unfinished work, resumed at start. */
   s3Deliveries: 's3/delivery/',
   iamRoles: 'iam/role/',
@@ -20,9 +22,18 @@ export const RECORDS = {
   dynamodbProtectedTables: 'dynamodb/protected/',
 } as const;
 
+/** A staged change: a JSON record, a record of bytes (`putBytes`), or a deletion. */
+type Change = string | Buffer | undefined;
+
+/** The first key after every key that starts with `prefix` (its last character's successor). */
+function pastPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
 /**
- * The sandbox's own records (S3's buckets, object index and pending event deliveries, IAM, Lambda's
- * functions and queued asynchronous invocations) in one LevelDB under `<dataDir>/state`, through classic-level, the binding dynalite
+ * The sandbox's own records (S3's buckets, object index, small objects' bytes and pending event
+ * deliveries, IAM, Lambda's functions and queued asynchronous invocations) in one LevelDB under
+ * `<dataDir>/state`, through classic-level, the binding dynalite
  * already ships. Why not JSON files rewritten on each change: a change here is a synced batch
  * appended to LevelDB's log (an fsync of a few hundred bytes, not a rewrite of a whole index that
  * grows with every object), a batch is atomic (an object's index entry and its event delivery land
@@ -35,7 +46,9 @@ export const RECORDS = {
  * everything staged until then is on disk.
  */
 export class StateDb {
-  private staged = new Map<string, string | undefined>();
+  private staged = new Map<string, Change>();
+  /** The changes of the write on its way to disk: not readable from the database until it is done. */
+  private writing = new Map<string, Change>();
   private afterWrite: (() => void)[] = [];
   private dirsToSync = new Set<string>();
   /** The last write, its failure already reported: what the next one waits for. */
@@ -58,7 +71,10 @@ export class StateDb {
       throw error;
     }
     const loaded = new Map<string, string>();
-    for await (const [key, value] of db.iterator()) loaded.set(key, value);
+    // Object bytes stay on disk until asked for (`bytes`): everything else is loaded.
+    for (const range of [{ lt: RECORDS.s3Bodies }, { gte: pastPrefix(RECORDS.s3Bodies) }]) {
+      for await (const [key, value] of db.iterator(range)) loaded.set(key, value);
+    }
     return new StateDb(db, loaded);
   }
 
@@ -84,9 +100,23 @@ export class StateDb {
     void this.settled();
   }
 
+  /** Stages a record of raw bytes, read back with `bytes` (never loaded at open: see RECORDS.s3Bodies). */
+  putBytes(key: string, bytes: Buffer): void {
+    this.staged.set(key, bytes);
+    void this.settled();
+  }
+
   del(key: string): void {
     this.staged.set(key, undefined);
     void this.settled();
+  }
+
+  /** A record saved with `putBytes`, as last staged: a change not yet on disk is read from memory. */
+  bytes(key: string): Promise<Buffer | undefined> {
+    for (const changes of [this.staged, this.writing]) {
+      if (changes.has(key)) return Promise.resolve(changes.get(key) as Buffer | undefined);
+    }
+    return this.db.get<string, Buffer>(key, { valueEncoding: 'buffer' });
   }
 
   /**
@@ -127,14 +157,25 @@ export class StateDb {
 
   private async write(): Promise<void> {
     this.queued = undefined;
-    const operations = [...this.staged].map(([key, value]) => (value === undefined ? { type: 'del' as const, key } : { type: 'put' as const, key, value }));
+    const operations = [...this.staged].map(([key, value]) =>
+      value === undefined
+        ? { type: 'del' as const, key }
+        : typeof value === 'string'
+          ? { type: 'put' as const, key, value }
+          : { type: 'put' as const, key, value: value as unknown as string, valueEncoding: 'buffer' },
+    );
     const actions = this.afterWrite;
     const dirs = this.dirsToSync;
+    this.writing = this.staged;
     this.staged = new Map();
     this.afterWrite = [];
     this.dirsToSync = new Set();
-    await Promise.all([...dirs].map(fsyncDirAsync));
-    if (operations.length) await this.db.batch(operations, { sync: true });
+    try {
+      await Promise.all([...dirs].map(fsyncDirAsync));
+      if (operations.length) await this.db.batch(operations, { sync: true });
+    } finally {
+      this.writing = new Map();
+    }
     for (const action of actions) {
       try {
         action();

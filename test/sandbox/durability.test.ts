@@ -6,6 +6,8 @@ import { BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, PutItemCo
 import { DeleteFunctionCommand, GetFunctionCommand, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ClassicLevel } from 'classic-level';
+import { RECORDS } from '../../src/sandbox/state-db.js';
+import { BODY_IN_STATE_BYTES } from '../../src/sandbox/services/s3/store.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { createActiveFunction, createRole, zipOf } from './lambda-support.js';
 
@@ -38,14 +40,18 @@ describe('durability', () => {
     assert.deepEqual(writes.filter((w) => w.sync !== true), [], 'no unsynced write');
   });
 
-  it('keeps exactly one file per stored object and per code, and removes at start the files no record names', async () => {
+  it('keeps exactly one body (file or record) per stored object and one file per code, and removes at start the files no record names', async () => {
     const first = await startTestSandbox();
     const s3 = first.clients.s3;
     await s3.send(new CreateBucketCommand({ Bucket: 'tidy' }));
-    for (const body of ['one', 'two', 'three']) await s3.send(new PutObjectCommand({ Bucket: 'tidy', Key: 'overwritten', Body: body }));
-    await s3.send(new PutObjectCommand({ Bucket: 'tidy', Key: 'deleted', Body: 'gone' }));
-    await s3.send(new DeleteObjectCommand({ Bucket: 'tidy', Key: 'deleted' }));
-    await s3.send(new CopyObjectCommand({ Bucket: 'tidy', Key: 'copy', CopySource: 'tidy/overwritten' }));
+    // Small bodies are records of the state database, large ones files: both kinds, each overwritten, deleted and copied.
+    const sized = { small: (text: string) => text, large: (text: string) => text.repeat(BODY_IN_STATE_BYTES / text.length + 1) };
+    for (const [size, body] of Object.entries(sized)) {
+      for (const text of ['one', 'two', 'three']) await s3.send(new PutObjectCommand({ Bucket: 'tidy', Key: `${size}/overwritten`, Body: body(text) }));
+      await s3.send(new PutObjectCommand({ Bucket: 'tidy', Key: `${size}/deleted`, Body: body('gone') }));
+      await s3.send(new DeleteObjectCommand({ Bucket: 'tidy', Key: `${size}/deleted` }));
+      await s3.send(new CopyObjectCommand({ Bucket: 'tidy', Key: `${size}/copy`, CopySource: `tidy/${size}/overwritten` }));
+    }
     const role = await createRole(first.clients, 'tidy-role');
     await createActiveFunction(first.clients, { name: 'tidy-kept', role, files: { 'index.js': 'exports.handler = async () => 1;' } });
     await createActiveFunction(first.clients, { name: 'tidy-updated', role, files: { 'index.js': 'exports.handler = async () => 2;' } });
@@ -57,7 +63,11 @@ describe('durability', () => {
 
     const bodies = join(first.dataDir, 's3', 'bodies', 'tidy');
     const code = join(first.dataDir, 'lambda', 'code');
-    assert.equal(readdirSync(bodies).length, 2, 'the superseded and deleted bodies went once their records were saved');
+    assert.equal(readdirSync(bodies).length, 2, 'the superseded and deleted body files went once their records were saved');
+    const state = new ClassicLevel<string, string>(join(first.dataDir, 'state'));
+    const bodyRecords = await state.keys({ gte: `${RECORDS.s3Bodies}tidy/`, lt: `${RECORDS.s3Bodies}tidy0` }).all();
+    await state.close();
+    assert.equal(bodyRecords.length, 2, 'the superseded and deleted body records went with the changes that superseded them');
     assert.equal(readdirSync(code).length, 2, 'the replaced and deleted zips went');
     // What a crash between writing a file and saving its record leaves behind.
     writeFileSync(join(bodies, 'left-by-a-crash'), 'orphan');
@@ -67,8 +77,10 @@ describe('durability', () => {
     try {
       // Each service tidies up when it is built, on its first request after the restart.
       const read = async (key: string) => (await second.clients.s3.send(new GetObjectCommand({ Bucket: 'tidy', Key: key, ChecksumMode: 'ENABLED' }))).Body!.transformToString();
-      assert.equal(await read('overwritten'), 'three');
-      assert.equal(await read('copy'), 'three');
+      for (const [size, body] of Object.entries(sized)) {
+        assert.equal(await read(`${size}/overwritten`), body('three'));
+        assert.equal(await read(`${size}/copy`), body('three'));
+      }
       for (const name of ['tidy-kept', 'tidy-updated']) {
         const fn = await second.clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
         assert.equal((await fetch(fn.Code!.Location!)).status, 200, `${name} has its code`);

@@ -28,10 +28,10 @@ export async function putObject(ctx: S3Context, call: S3Call): Promise<SandboxRe
     lastModified: now(),
     ...describedBy(call),
     crc32: payload.crc32,
-    body,
+    ...body,
   };
   if (payload.contentEncoding) record.headers['content-encoding'] = payload.contentEncoding;
-  saveObject(ctx, call, 's3:ObjectCreated:Put', record);
+  saveObject(ctx, call, 's3:ObjectCreated:Put', record, payload.bytes);
   return {
     status: 200,
     headers: {
@@ -61,9 +61,9 @@ function describedBy(call: S3Call): Pick<ObjectRecord, 'contentType' | 'metadata
  * Saves the object's index entry and its event deliveries in one go (the same state write), once its
  * bytes are on disk. The bucket is looked up again: it may have been deleted while the bytes were written.
  */
-function saveObject(ctx: S3Context, call: S3Call, eventName: string, record: ObjectRecord): void {
+function saveObject(ctx: S3Context, call: S3Call, eventName: string, record: ObjectRecord, bytes: Buffer): void {
   const bucket = requireBucket(ctx, call.bucket);
-  ctx.store.putObject(bucket, call.bucket, call.key, record);
+  ctx.store.putObject(bucket, call.bucket, call.key, record, bytes);
   ctx.events.emit({
     eventName,
     bucket: call.bucket,
@@ -79,8 +79,20 @@ function saveObject(ctx: S3Context, call: S3Call, eventName: string, record: Obj
 
 function requireObject(ctx: S3Context, bucket: BucketRecord, key: string): ObjectRecord {
   const record = ctx.store.object(bucket, key);
-  if (!record) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { fields: { Key: key } });
+  if (!record) throw noSuchKey(key);
   return record;
+}
+
+/** The key's object with its bytes, or NoSuchKey. */
+async function readObject(ctx: S3Context, bucketName: string, key: string): Promise<{ record: ObjectRecord; bytes: Buffer }> {
+  requireBucket(ctx, bucketName);
+  const found = await ctx.store.readObject(bucketName, key);
+  if (!found) throw noSuchKey(key);
+  return found;
+}
+
+function noSuchKey(key: string): AwsError {
+  return new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { fields: { Key: key } });
 }
 
 function objectHeaders(record: ObjectRecord): Record<string, string> {
@@ -102,10 +114,9 @@ function checksumHeaders(call: S3Call, record: ObjectRecord): Record<string, str
   return { 'x-amz-checksum-crc32': record.crc32, 'x-amz-checksum-type': 'FULL_OBJECT' };
 }
 
-export function getObject(ctx: S3Context, call: S3Call): SandboxResponse {
+export async function getObject(ctx: S3Context, call: S3Call): Promise<SandboxResponse> {
   allow(ctx, call, 'GetObject', objectArn(call.bucket, call.key));
-  const record = requireObject(ctx, requireBucket(ctx, call.bucket), call.key);
-  const body = ctx.store.readBody(call.bucket, record);
+  const { record, bytes: body } = await readObject(ctx, call.bucket, call.key);
   const { status, headers, range } = objectAnswer(call, record, body.length);
   return { status, headers, body: range ? body.subarray(range.start, range.end + 1) : body };
 }
@@ -216,7 +227,7 @@ export async function copyObject(ctx: S3Context, call: S3Call): Promise<SandboxR
   allow(ctx, call, 'GetObject', objectArn(source.bucket, source.key));
   allow(ctx, call, 'PutObject', objectArn(call.bucket, call.key));
   requireBucket(ctx, call.bucket);
-  const original = requireObject(ctx, requireBucket(ctx, source.bucket), source.key);
+  const { record: original, bytes } = await readObject(ctx, source.bucket, source.key);
   const replace = header(call.req, 'x-amz-metadata-directive')?.toUpperCase() === 'REPLACE';
   if (!replace && source.bucket === call.bucket && source.key === call.key) {
     throw new AwsError(
@@ -225,9 +236,10 @@ export async function copyObject(ctx: S3Context, call: S3Call): Promise<SandboxR
       400,
     );
   }
-  const body = await ctx.store.saveBody(call.bucket, ctx.store.readBody(source.bucket, original));
-  const record: ObjectRecord = { ...original, ...(replace ? describedBy(call) : {}), lastModified: now(), body };
-  saveObject(ctx, call, 's3:ObjectCreated:Copy', record);
+  const body = await ctx.store.saveBody(call.bucket, bytes);
+  const { inState: _inState, ...copied } = original;
+  const record: ObjectRecord = { ...copied, ...(replace ? describedBy(call) : {}), lastModified: now(), ...body };
+  saveObject(ctx, call, 's3:ObjectCreated:Copy', record, bytes);
   return s3Xml(
     { CopyObjectResult: { '@xmlns': S3_NAMESPACE, LastModified: record.lastModified, ETag: `"${record.etag}"` } },
     200,
