@@ -1,10 +1,18 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { networkFailure } from './network-errors.js';
+import { sdkPackage } from './sdk-packages.js';
+
+const { S3Client: S3ClientClass } = sdkPackage('@aws-sdk/client-s3');
+const { DynamoDBClient: DynamoDBClientClass } = sdkPackage('@aws-sdk/client-dynamodb');
+const { LambdaClient: LambdaClientClass } = sdkPackage('@aws-sdk/client-lambda');
+const { IAMClient: IAMClientClass } = sdkPackage('@aws-sdk/client-iam');
+const { CloudWatchLogsClient: CloudWatchLogsClientClass } = sdkPackage('@aws-sdk/client-cloudwatch-logs');
+const { STSClient: STSClientClass } = sdkPackage('@aws-sdk/client-sts');
 import { Agent } from 'node:http';
 
 // The tool pins its SDK version, so the SDK's notice about its own future Node.js support is noise
@@ -72,22 +80,22 @@ export function createClients(settings: ClientSettings): AwsClients {
   return {
     // Path-style: a local endpoint has no DNS for `<bucket>.127.0.0.1`.
     get s3() {
-      return lazy('s3', () => new S3Client({ ...common, forcePathStyle: Boolean(settings.endpoint) }));
+      return lazy('s3', () => new S3ClientClass({ ...common, forcePathStyle: Boolean(settings.endpoint) }));
     },
     get dynamodb() {
-      return lazy('dynamodb', () => new DynamoDBClient(common));
+      return lazy('dynamodb', () => new DynamoDBClientClass(common));
     },
     get lambda() {
-      return lazy('lambda', () => new LambdaClient(common));
+      return lazy('lambda', () => new LambdaClientClass(common));
     },
     get iam() {
-      return lazy('iam', () => new IAMClient(common));
+      return lazy('iam', () => new IAMClientClass(common));
     },
     get logs() {
-      return lazy('logs', () => new CloudWatchLogsClient(common));
+      return lazy('logs', () => new CloudWatchLogsClientClass(common));
     },
     get sts() {
-      return lazy('sts', () => new STSClient(common));
+      return lazy('sts', () => new STSClientClass(common));
     },
     destroy() {
       for (const client of cache.values()) (client as { destroy(): void }).destroy();
@@ -142,7 +150,7 @@ const localAgent = () => new Agent({ keepAlive: true, timeout: LOCAL_IDLE_SOCKET
  */
 export async function defaultRegion(profile?: string): Promise<string | undefined> {
   if (!process.env.AWS_REGION && process.env.AWS_DEFAULT_REGION) return process.env.AWS_DEFAULT_REGION;
-  const client = new STSClient(profile ? { profile } : {});
+  const client = new STSClientClass(profile ? { profile } : {});
   try {
     return await client.config.region();
   } catch {

@@ -1,73 +1,24 @@
-import { CreateLogGroupCommand, DeleteLogGroupCommand, FilterLogEventsCommand, ListTagsForResourceCommand as ListLogTagsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  GetItemCommand,
-  QueryCommand,
-  ListTagsOfResourceCommand,
-  paginateScan,
-  waitUntilTableExists,
-  waitUntilTableNotExists,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import {
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  PutRolePolicyCommand,
-  SimulatePrincipalPolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-  paginateListAttachedRolePolicies,
-  paginateListRolePolicies,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
-import {
-  AddPermissionCommand,
-  CreateFunctionCommand,
-  DeleteFunctionCommand,
-  GetFunctionCommand,
-  ListFunctionsCommand,
-  GetPolicyCommand as GetFunctionPolicyCommand,
-  InvokeCommand,
-  RemovePermissionCommand,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  GetBucketNotificationConfigurationCommand,
-  GetBucketTaggingCommand,
-  HeadBucketCommand,
-  ListBucketsCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutBucketNotificationConfigurationCommand,
-  PutBucketTaggingCommand,
-  PutObjectCommand,
-  type BucketLocationConstraint,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { BucketLocationConstraint, S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsCode, hasAwsCode, LabError } from '../errors.js';
 import type { PolicyDocument } from '../policy/types.js';
 import type { AwsClients } from './clients.js';
 import { bucketElsewhere, bucketNotListable, bucketUnknowable } from './s3-errors.js';
 import { waitTimedOut } from './wait-errors.js';
 import type { DynamoDbApi, IamApi, Item, LambdaApi, LogsApi, S3Api, Services, StsApi, Tags } from './services.js';
+import { sdkPackage } from './sdk-packages.js';
+
+// The commands and helpers, from the SDK's packages loaded by require() (see sdk-packages.ts).
+const { CreateLogGroupCommand, DeleteLogGroupCommand, FilterLogEventsCommand, ListTagsForResourceCommand: ListLogTagsCommand } = sdkPackage('@aws-sdk/client-cloudwatch-logs');
+const { CreateTableCommand, DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, QueryCommand, ListTagsOfResourceCommand, paginateScan, waitUntilTableExists, waitUntilTableNotExists } = sdkPackage('@aws-sdk/client-dynamodb');
+const { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand, SimulatePrincipalPolicyCommand, UpdateAssumeRolePolicyCommand, paginateListAttachedRolePolicies, paginateListRolePolicies } = sdkPackage('@aws-sdk/client-iam');
+const { AddPermissionCommand, CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, ListFunctionsCommand, GetPolicyCommand: GetFunctionPolicyCommand, InvokeCommand, RemovePermissionCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } = sdkPackage('@aws-sdk/client-lambda');
+const { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetBucketNotificationConfigurationCommand, GetBucketTaggingCommand, HeadBucketCommand, ListBucketsCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutBucketTaggingCommand, PutObjectCommand } = sdkPackage('@aws-sdk/client-s3');
+const { GetCallerIdentityCommand } = sdkPackage('@aws-sdk/client-sts');
 
 export interface AdapterSettings {
   /**

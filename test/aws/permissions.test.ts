@@ -18,14 +18,21 @@ function cliSources(dir = join(ROOT, 'src')): string[] {
   });
 }
 
-/** Every `XxxCommand` (or paginator `paginateXxx`, which sends Xxx) a source imports from an SDK client, as `client:Xxx`, with where. */
+/**
+ * Every `XxxCommand` (or paginator `paginateXxx`, which sends Xxx) a source takes from an SDK client,
+ * as `client:Xxx`, with where: imported, or destructured from `sdkPackage('@aws-sdk/client-…')`.
+ */
 function commandsSent(): Map<string, string> {
   const found = new Map<string, string>();
   for (const file of cliSources()) {
     const text = readFileSync(file, 'utf8');
-    for (const [, names, client] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
+    const taken = [
+      ...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g),
+      ...text.matchAll(/const\s*\{([^}]*)\}\s*=\s*sdkPackage\('@aws-sdk\/client-([a-z0-9-]+)'\)/g),
+    ];
+    for (const [, names, client] of taken) {
       for (const raw of names!.split(',')) {
-        const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!;
+        const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!;
         if (raw.trim().startsWith('type ')) continue;
         const command = /^([A-Z]\w*)Command$/.exec(name)?.[1] ?? /^paginate([A-Z]\w*)$/.exec(name)?.[1];
         if (command) found.set(`${client}:${command}`, relative(ROOT, file));
