@@ -18,6 +18,10 @@ const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9
  */
 export function withTableNames(request: DynamoRequest): DynamoRequest {
   const nameOf = (value: string) => TABLE_ARN.exec(value)?.[1] ?? value;
+  const tables = isRecord(request.RequestItems) ? Object.keys(request.RequestItems) : [];
+  const renames = (typeof request.TableName === 'string' && nameOf(request.TableName) !== request.TableName) || tables.some((table) => nameOf(table) !== table);
+  // The same object when no ARN is given (nearly always): the caller then forwards the body as it came.
+  if (!renames) return request;
   const named = { ...request };
   if (typeof named.TableName === 'string') named.TableName = nameOf(named.TableName);
   if (isRecord(named.RequestItems)) {
