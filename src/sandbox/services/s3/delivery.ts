@@ -20,12 +20,15 @@ interface Delivery {
 /**
  * Turns object events into Lambda invocations, per the bucket's notification configuration.
  *
- * Deliveries are at least once, as S3 promises: each one is saved in the state database in the same
- * write as the change that caused it (so before the upload is answered), and removed in the same
- * write as the asynchronous invocation that Lambda queues for it (Lambda's queue keeps it from then
- * on, until the function has run, with its retries). One record at a time stands for an event, so a
- * restart runs it once, not once from each. A sandbox killed before the hand-over delivers it again
- * at its next start (`resume`).
+ * Deliveries are at least once, as S3 promises: each event is handed to Lambda's queue of
+ * asynchronous invocations in the same turn as the change that caused it, so the invocation's record
+ * is saved in the same write as the change (before the upload is answered), and Lambda's queue keeps
+ * it from then on, until the function has run, with its retries. Only `reorderEvents`, which holds a
+ * burst in memory first, saves the event as S3's own delivery record, removed in the same write as
+ * the invocation Lambda queues for it: one record at a time stands for an event, so a restart runs it
+ * once, not once from each. A sandbox killed before that hand-over delivers it again at its next
+ * start (`resume`). (Handing every event over through a delivery record cost each upload a second
+ * commit before its function could run.)
  *
  * Delivery waits until the change is saved (an upload never waits for its trigger), and can be made
  * as unreliable as S3's at-least-once, unordered delivery: `duplicateEvents` sends each event twice,
@@ -54,13 +57,14 @@ export class EventDispatcher {
       if (rule.kind !== 'lambda' || !firesFor(keyEventRule(rule), event.eventName, event.key)) continue;
       const chain = (event.caller.kind === 'role' ? event.caller.chain : 0) + 1;
       const delivery: Delivery = { functionArn: rule.arn, payload: JSON.stringify({ Records: [eventRecord(event, rule.id)] }), chain };
+      if (!this.world.options.reorderEvents) {
+        this.handOver(delivery);
+        continue;
+      }
       // Saved in sequencer order, so a resumed queue runs in the order the events happened.
       const id = `${event.sequencer}-${randomUUID()}`;
       this.state.put(RECORDS.s3Deliveries + id, delivery);
-      this.state.afterCommit(() => {
-        if (this.world.options.reorderEvents) this.hold(`${event.bucket}/${event.key}`, id, delivery);
-        else setImmediate(() => this.deliver(id, delivery));
-      });
+      this.state.afterCommit(() => this.hold(`${event.bucket}/${event.key}`, id, delivery));
     }
   }
 
@@ -90,8 +94,14 @@ export class EventDispatcher {
     this.held.set(objectId, { deliveries: [[id, delivery]], timer });
   }
 
-  /** Hands the event to Lambda's queue: the invocations it saves and this removal are staged in one turn, so they land in one commit. */
+  /** Hands a saved delivery to Lambda's queue: the invocations it saves and this removal are staged in one turn, so they land in one commit. */
   private deliver(id: string, delivery: Delivery): void {
+    this.handOver(delivery);
+    this.state.del(RECORDS.s3Deliveries + id);
+  }
+
+  /** Queues the event's invocations (saved by Lambda's queue in the commit of what is staged now; they run once it is on disk). */
+  private handOver(delivery: Delivery): void {
     const copies = this.world.options.duplicateEvents ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       try {
@@ -101,6 +111,5 @@ export class EventDispatcher {
         console.error(`[sandbox] s3: could not deliver an event to ${delivery.functionArn}:`, error);
       }
     }
-    this.state.del(RECORDS.s3Deliveries + id);
   }
 }
