@@ -24,7 +24,7 @@ export const S3_DELETE_BODY_BYTES = 2 * MIB;
  * Lambda's queue of asynchronous invocations (Invoke `Event`, S3 events), saved until each is over:
  * at most this many payload bytes waiting or running. AWS's queue has no size a user meets; the
  * sandbox's lives in memory and in the state database, so it is bounded: the body limit's worth, room
- * for ten Event payloads of the largest size or tens of thousands of S3 events (a few KB each).
+ * for 64 Event payloads of the largest size (1 MB) or tens of thousands of S3 events (a few KB each).
  */
 export const LAMBDA_ASYNC_QUEUE_BYTES = 64 * MIB;
 /** Lambda's maximum event age (`MaximumEventAgeInSeconds`, 6 hours at most): an older queued invocation is dropped, not run. */

@@ -92,7 +92,9 @@ describe('lambda: the queue of asynchronous invocations', () => {
   it(`refuses an Event invocation with 429 TooManyRequestsException once ${LAMBDA_ASYNC_QUEUE_BYTES / MIB} MiB of payloads are queued, and does not save it`, async () => {
     // The function stays Pending for the whole test, so whatever is accepted stays queued.
     const sandbox = await startTestSandbox({ functionUpdateMs: 3_600_000 });
-    const payload = JSON.stringify('x'.repeat(6 * MIB - 16));
+    // Near the largest payload an Event invocation takes (1 MB: see the next test), leaving the full
+    // queue room for a small one.
+    const payload = JSON.stringify('x'.repeat(MIB - 1024));
     const fits = Math.floor(LAMBDA_ASYNC_QUEUE_BYTES / payload.length);
     let refused: unknown;
     try {
@@ -116,6 +118,33 @@ describe('lambda: the queue of asynchronous invocations', () => {
     assert.equal(error.Reason, 'CallerRateLimitExceeded');
     const saved = await savedInvocations(sandbox.dataDir);
     assert.equal(saved.length, fits + 1, 'the accepted ones and the small one are saved, the refused one is not');
+    rmSync(sandbox.dataDir, { recursive: true, force: true });
+  });
+
+  // "For asynchronous invocations, the maximum payload size is 1 MB"
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html); Lambda's answer, as quoted in
+  // learners' reports: "<n> byte payload is too large for the Event invocation type (limit 1048576 bytes)".
+  it('refuses an Event payload over 1 MB with RequestEntityTooLargeException 413, and saves nothing', async () => {
+    const sandbox = await startTestSandbox({ functionUpdateMs: 3_600_000 });
+    const payload = JSON.stringify('x'.repeat(MIB - 1));
+    let refused: unknown;
+    try {
+      const role = await createRole(sandbox.clients, 'large-role');
+      await sandbox.clients.lambda.send(
+        new CreateFunctionCommand({ FunctionName: 'large', Role: role, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.mjs': fixture('echo.mjs') }) } }),
+      );
+      refused = await invokeEvent(sandbox, 'large', payload).then(
+        () => assert.fail('a payload over 1 MB is refused'),
+        (error: unknown) => error,
+      );
+    } finally {
+      await sandbox.stop(true);
+    }
+    const error = refused as { name: string; message: string; $metadata: { httpStatusCode: number } };
+    assert.equal(error.name, 'RequestEntityTooLargeException');
+    assert.equal(error.$metadata.httpStatusCode, 413);
+    assert.equal(error.message, `${MIB + 1} byte payload is too large for the Event invocation type (limit ${MIB} bytes)`);
+    assert.deepEqual(await savedInvocations(sandbox.dataDir), []);
     rmSync(sandbox.dataDir, { recursive: true, force: true });
   });
 
