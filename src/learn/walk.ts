@@ -174,7 +174,7 @@ async function checkPart(w: Walk, part: LessonPart, upload: boolean): Promise<bo
     else if (id === 'trigger' && upload) await uploadLive(w);
   }
   const ok = failed.length === 0;
-  if (part.kind === 'test' && ok && !upload) {
+  if (part.kind === 'test' && ok) {
     const item = await savedItem(w.ctx);
     if (item) {
       w.view.line(m.itemAppeared);
@@ -185,18 +185,13 @@ async function checkPart(w: Walk, part: LessonPart, upload: boolean): Promise<bo
   return ok;
 }
 
-/** Part 5: upload the test file, show the function's log lines as they arrive, then the item it saved. */
+/** Part 5: upload the test file and show the function's log lines as they arrive (the part's checks then find its item). */
 async function uploadLive(w: Walk): Promise<void> {
   const { ctx, view } = w;
   view.line(m.uploadHeading);
   ctx.upload = await uploadTestFile(ctx);
   view.event({ type: 'upload-done', evidence: ctx.upload });
-  const { logged, item } = await watchUpload(ctx, ctx.upload, (line) => view.logLine(line));
-  if (!logged) view.line(m.noLogLine);
-  if (item) {
-    view.line(m.itemAppeared);
-    view.item(item);
-  }
+  if (!(await watchUpload(ctx, ctx.upload, (line) => view.logLine(line)))) view.line(m.noLogLine);
 }
 
 /** The whole checklist, graded as `verify --no-upload` does: the learner sees 7/7 before the activities. */
