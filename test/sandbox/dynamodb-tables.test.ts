@@ -118,6 +118,10 @@ describe('DynamoDB tables: index updates, tags, deletion protection, ARNs and it
       await rejection(db.send(new DeleteTableCommand({ TableName: 'protected_table' }))),
       'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.',
     );
+    // A refused UpdateTable changes nothing, the flag it also carried included.
+    const badIndex = { Create: { IndexName: 'x', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }], Projection: { ProjectionType: 'ALL' as const } } };
+    await rejection(db.send(new UpdateTableCommand({ TableName: 'protected_table', DeletionProtectionEnabled: false, GlobalSecondaryIndexUpdates: [badIndex] })));
+    assert.equal((await db.send(new DescribeTableCommand({ TableName: 'protected_table' }))).Table?.DeletionProtectionEnabled, true);
     const updated = await db.send(new UpdateTableCommand({ TableName: 'protected_table', DeletionProtectionEnabled: false }));
     assert.equal(updated.TableDescription?.DeletionProtectionEnabled, false);
     await db.send(new DeleteTableCommand({ TableName: 'protected_table' }));

@@ -26,9 +26,10 @@ export async function updateTable(request: DynamoRequest, store: DynaliteStore, 
   const table = await withTableLock(store, name, async () => {
     const current = await readTable(store, name);
     if (!current) throw notFound(name);
-    if (typeof protection === 'boolean') setProtection(name, protection);
+    // Checked whole before anything changes: a refused index change leaves the protection flag as it was.
     if (isRecord(change?.Create)) createIndex(current, change.Create, request.AttributeDefinitions);
     if (isRecord(change?.Delete)) deleteIndex(current, change.Delete);
+    if (typeof protection === 'boolean') setProtection(name, protection);
     if (change) await writeTable(store, current);
     return current;
   });
