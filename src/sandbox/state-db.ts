@@ -55,6 +55,11 @@ export class StateDb {
   private tail: Promise<void> = Promise.resolve();
   /** The write that will carry what is staged now, once one is scheduled. */
   private queued: Promise<void> | undefined;
+  /**
+   * The write on its way to disk, until it settles: what a caller that staged nothing since it
+   * started waits for, failure included (a change staged before it may be in it).
+   */
+  private inFlight: Promise<void> | undefined;
 
   private constructor(
     private readonly db: ClassicLevel<string, string>,
@@ -143,9 +148,14 @@ export class StateDb {
   /** Resolves once everything staged so far is on disk; rejects if that write failed. */
   settled(): Promise<void> {
     if (this.queued) return this.queued;
-    if (this.staged.size === 0 && this.afterWrite.length === 0 && this.dirsToSync.size === 0) return this.tail;
+    if (this.staged.size === 0 && this.afterWrite.length === 0 && this.dirsToSync.size === 0) return this.inFlight ?? this.tail;
     const write = this.tail.then(() => this.write());
     this.queued = write;
+    this.inFlight = write;
+    const settle = () => {
+      if (this.inFlight === write) this.inFlight = undefined;
+    };
+    write.then(settle, settle);
     this.tail = write.catch((error: unknown) => console.error('[sandbox] could not save the sandbox state:', error));
     return write;
   }
