@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { PolicyDocument } from '../policy/types.js';
+import { checkPolicyDocument } from '../policy/validate.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../common/defaults.js';
 
 /** Switches that make the sandbox behave like AWS in its inconvenient ways; documented in docs/sandbox.md. */
@@ -136,14 +137,8 @@ function readLearnerPolicy(name: string, raw: string): PolicyDocument {
       throw new InvalidSandboxOptionError(`${name} must be a policy document or the path of one; cannot read "${raw}" (${(error as NodeJS.ErrnoException).code}).`);
     }
   }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    throw new InvalidSandboxOptionError(`${name} is not JSON: give an IAM policy document, e.g. the one \`upload-lab policy\` prints.`);
-  }
-  if (!document || typeof document !== 'object' || !('Statement' in document)) {
-    throw new InvalidSandboxOptionError(`${name} must be an IAM policy document with a Statement.`);
-  }
-  return document as PolicyDocument;
+  // Checked as IAM checks a policy before attaching it: a document IAM would refuse is refused here.
+  const checked = checkPolicyDocument(text, 'identity');
+  if (!checked.ok) throw new InvalidSandboxOptionError(`${name} is not a valid IAM policy document (${checked.error}): give one such as \`upload-lab policy\` prints.`);
+  return checked.document;
 }

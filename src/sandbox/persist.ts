@@ -4,9 +4,9 @@ import { writeFileAtomic } from '../common/atomic-file.js';
 import { currentProcess, isProcessRunning, type ProcessIdentity } from '../common/process-identity.js';
 
 /**
- * A service's state as one JSON document in the data dir. Mutations call `changed()`; the first change
- * since the last write hands `commit` one write (atomic, fsync'ed) of the whole document, so a burst of
- * changes answered together costs one write. The sandbox's commit is its state database's afterCommit
+ * A service's state as one JSON document in the data dir. Mutations call `changed()`, which hands
+ * `commit` a flush; the first flush of a burst writes the whole document (atomic, fsync'ed) and the
+ * others find nothing to write, so a burst of changes answered together costs one write. The sandbox's commit is its state database's afterCommit
  * (see LogStore): the write then lands before the request that made the change is answered.
  */
 export class JsonState<T> {
@@ -18,7 +18,9 @@ export class JsonState<T> {
   }
 
   changed(): void {
-    if (this.dirty) return;
+    // Handed over at every change, not only the first: a commit whose write failed drops its
+    // actions, and the next change must still get the document saved. Extra flushes in one commit
+    // find it clean and write nothing.
     this.dirty = true;
     this.commit(() => this.flush());
   }

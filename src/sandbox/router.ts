@@ -152,9 +152,10 @@ export class Router {
           403,
         );
       }
-      const handler = await this.services.get(service);
-      if (!handler) throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
+      if (!protocols.has(service)) throw new AwsError('InvalidAction', `The sandbox does not serve the '${service}' service; it serves ${SERVED.join(', ')}.`, 400);
+      // Before the service is built: a request that cannot be served must not load its engine.
       if (!isKnownRegion(scope.region)) throw badRegion(service, scope.region);
+      const handler = await this.services.get(service)!;
       const caller = this.world.sessions.callerFor(scope.accessKeyId, service, (arn) => this.world.iam.roleByArn(arn));
       const type = header({ headers: req.headers }, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -169,7 +170,8 @@ export class Router {
       const body = await readBody(req, Math.min(limit.bytes, this.maxBodyBytes), limit.error);
       bodyRead = true;
       if (protocol.tooDeep && jsonTooDeep(body)) throw protocol.tooDeep();
-      const operation = `${service}:${operationName(req, body)}`;
+      // Named only when a fault switch is set: it costs parsing a form body, which real runs never need.
+      const operation = this.faults.size > 0 ? `${service}:${operationName(req, body)}` : '';
       if (this.faults.has(operation)) throw new AwsError('InjectedFault', `The sandbox was told to fail ${operation} (its fault switch).`, 400);
       const request: SandboxRequest = {
         ...base,

@@ -21,4 +21,13 @@ describe('sandbox switches from the environment', () => {
     assert.throws(() => sandboxOptionsFromEnv({ UPLOAD_LAB_SANDBOX_DUPLICATE_EVENTS: 'yes' }), /true or false/);
     assert.throws(() => sandboxOptionsFromEnv({ UPLOAD_LAB_SANDBOX_ASYNC_RETRY_DELAYS_MS: '5' }), /two delays/);
   });
+
+  it('takes a learner policy IAM would take, and refuses one IAM would refuse, with IAM\'s reason', () => {
+    const statement = { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' };
+    const policy = (s: object) => JSON.stringify({ Version: '2012-10-17', Statement: [s] });
+    assert.deepEqual(sandboxOptionsFromEnv({ UPLOAD_LAB_SANDBOX_LEARNER_POLICY: policy(statement) }).learnerPolicy, JSON.parse(policy(statement)));
+    // "allow" is not an Effect IAM knows: the policy would be refused on AWS, not silently deny.
+    assert.throws(() => sandboxOptionsFromEnv({ UPLOAD_LAB_SANDBOX_LEARNER_POLICY: policy({ ...statement, Effect: 'allow' }) }), /not a valid IAM policy document \(.+\)/);
+    assert.throws(() => sandboxOptionsFromEnv({ UPLOAD_LAB_SANDBOX_LEARNER_POLICY: '{"Version": "2012-10-17"' }), InvalidSandboxOptionError);
+  });
 });
