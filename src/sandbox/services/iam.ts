@@ -19,14 +19,17 @@ const operations: Record<string, Operation> = {
   ...simulateOperations,
 };
 
+/** The operations that change what a role's sessions may do. */
+const POLICY_CHANGES = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy']);
+
+/** The operations that take `Tags`, and the tagging action those tags also need. */
+const TAG_ON_CREATE: Record<string, string> = { CreateRole: 'iam:TagRole', CreatePolicy: 'iam:TagPolicy' };
+
 /**
  * IAM: roles, their inline and attached policies, customer and AWS managed policies, and the policy
  * simulator. Global (one state for every region), kept in the sandbox's state database. Behaviour and the
  * differences from AWS: docs/sandbox/iam.md.
  */
-/** The operations that change what a role's sessions may do. */
-const POLICY_CHANGES = new Set(['PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy']);
-
 export function createIamService(world: World): { service: Service; api: IamApi } {
   const store = new IamStore(world.state);
   /**
@@ -58,8 +61,9 @@ export function createIamService(world: World): { service: Service; api: IamApi 
       if (!operation) throw new AwsError('InvalidAction', `Could not find operation ${action || '(none)'} for version 2010-05-08`, 400);
       const call = { params, store };
       authorize(world, req, `iam:${action}`, operation.resource(call));
-      // Tags given to CreateRole are a second action, as on AWS.
-      if (action === 'CreateRole' && params.has('Tags.member.1.Key')) authorize(world, req, 'iam:TagRole', operation.resource(call));
+      // Tags given at creation are a second action, as on AWS.
+      const tagAction = Object.hasOwn(TAG_ON_CREATE, action) ? TAG_ON_CREATE[action] : undefined;
+      if (tagAction && params.has('Tags.member.1.Key')) authorize(world, req, tagAction, operation.resource(call));
       beforeChange(action, params.get('RoleName'));
       return queryResponse(action, IAM_NAMESPACE, operation.run(call), req.requestId);
     },

@@ -1,4 +1,5 @@
 import { AwsError } from '../../aws-error.js';
+import { authorize } from '../../enforce.js';
 import { authorizeCall, groupArn, groupResource, readGroupName, requireGroup, type LogsOperation } from './operation.js';
 import type { StoredGroup } from './store.js';
 import { paginate } from './tokens.js';
@@ -34,6 +35,8 @@ export const groupOperations: Record<string, LogsOperation> = {
     p.string('kmsKeyId', { max: 256 });
     p.done();
     authorizeCall(call, groupResource(call.req.region, name));
+    // Tags given at creation are a second action, as on AWS.
+    if (tags && Object.keys(tags).length > 0) authorize(call.world, call.req, 'logs:TagResource', groupResource(call.req.region, name));
     if (call.store.group(call.req.region, name)) {
       throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
     }
