@@ -14,7 +14,7 @@ describe('the packed tarball', () => {
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
     const [pack] = JSON.parse(stdout) as [{ files: { path: string }[] }];
     const files = new Set(pack.files.map((f) => f.path));
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'checklist.json', 'dist/src/cli.js', 'dist/src/handler/index.js', 'dist/src/aws-rules/regions.json']) assert.ok(files.has(needed), `${needed} is packed`);
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'checklist.json', 'lesson.json', 'dist/src/cli.js', 'dist/src/handler/index.js', 'dist/src/aws-rules/regions.json']) assert.ok(files.has(needed), `${needed} is packed`);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
     const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z]+:/.test(target));
     assert.ok(links.includes('docs/sandbox.md'), 'the README links to docs/sandbox.md');

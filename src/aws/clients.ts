@@ -4,6 +4,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../common/defaults.js';
 import { networkFailure } from './network-errors.js';
 import { sdkPackage } from './sdk-packages.js';
 
@@ -35,8 +36,8 @@ export interface ClientSettings {
   timeoutMs?: number;
 }
 
-/** The default bound of one call when the caller sets none; --timeout's default. */
-export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
+/** The default bound of one call when the caller sets none: --timeout's default. */
+const DEFAULT_CALL_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 /** A TCP connection to AWS opens in milliseconds; a few seconds without one means it will not. */
 const CONNECT_TIMEOUT_MS = 5_000;
 

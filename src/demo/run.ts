@@ -1,3 +1,4 @@
+import { functionErrorOf } from '../lab/invocations.js';
 import { randomBytes } from 'node:crypto';
 import type { Item } from '../aws/services.js';
 import { buildPlainPutZip } from '../deploy/zip.js';
@@ -131,17 +132,6 @@ async function deliverAll(ctx: Ctx, scenario: Scenario, functionName: string, ke
 function uploadIn(scenario: Scenario, item: Item | undefined): string | null {
   if (!item) return null;
   return scenario.deliveries.find(({ upload }) => upload.sequencer === item.sequencer && upload.eTag === item.etag)?.upload.label ?? 'something else';
-}
-
-/** A failed invocation's error as Lambda reports it (`{"errorType", "errorMessage"}`), in one line. */
-function functionErrorOf(payload: string): string {
-  try {
-    const { errorType, errorMessage } = JSON.parse(payload) as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof errorMessage === 'string') return typeof errorType === 'string' ? `${errorType}: ${errorMessage}` : errorMessage;
-  } catch {
-    // Not JSON: the payload itself is the best account of the error.
-  }
-  return payload.replace(/\s+/g, ' ').trim();
 }
 
 /** The main key's distinct uploads in arrival order, each compared with the one before (padded, as S3 says). */

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { S3ObjectFields } from '../lab/probe.js';
 
 export type DemoName = 'overwrite' | 'ordering';
-export const DEMOS: readonly DemoName[] = ['overwrite', 'ordering'];
 
 /** One upload whose event the demo delivers, with a sequencer of its choosing. */
 export interface DemoUpload extends S3ObjectFields {

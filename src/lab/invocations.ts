@@ -43,3 +43,15 @@ export function finishedInvocations(events: LogEvent[]): LoggedInvocation[] {
   }
   return finished;
 }
+
+/** A failed invocation's error as Lambda answers it (`{"errorType", "errorMessage"}`), in one line. */
+export function functionErrorOf(payload: string): string {
+  try {
+    const { errorType, errorMessage } = JSON.parse(payload) as { errorType?: unknown; errorMessage?: unknown };
+    const parts = [errorType, errorMessage].filter((part): part is string => typeof part === 'string' && part.length > 0);
+    if (parts.length > 0) return parts.join(': ');
+  } catch {
+    // Not JSON: the payload itself is the best account of the error.
+  }
+  return payload.replace(/\s+/g, ' ').trim() || 'no error message';
+}

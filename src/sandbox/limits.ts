@@ -13,8 +13,9 @@ export const DYNAMODB_BODY_BYTES = 16 * MIB;
 export const LOGS_BODY_BYTES = 4 * MIB;
 /** Lambda calls other than code uploads and invocations (configuration, permissions, tags). */
 export const LAMBDA_CONTROL_BODY_BYTES = MIB;
-/** Lambda's synchronous Invoke payload limit. */
+/** Lambda's Invoke payload limits: "6 MB" synchronous, "1 MB" asynchronous (API_Invoke). */
 export const LAMBDA_INVOKE_BODY_BYTES = 6 * MIB;
+export const LAMBDA_EVENT_PAYLOAD_BYTES = MIB;
 /** S3 XML configuration bodies (bucket creation, tagging, notifications). */
 export const S3_XML_BODY_BYTES = MIB;
 /** DeleteObjects: up to 1000 keys of up to 1024 bytes each. */
@@ -30,7 +31,7 @@ export const LAMBDA_ASYNC_QUEUE_BYTES = 64 * MIB;
 /** Lambda's maximum event age (`MaximumEventAgeInSeconds`, 6 hours at most): an older queued invocation is dropped, not run. */
 export const LAMBDA_MAX_EVENT_AGE_MS = 6 * 60 * 60 * 1000;
 
-/** AWS's account quotas, which also bound the sandbox's stores (each is a file rewritten whole). */
+/** AWS's account quotas, which also bound what the sandbox keeps in memory and in its state database. */
 export const MAX_ROLES = 1000;
 export const MAX_CUSTOMER_POLICIES = 1500;
 export const MAX_BUCKETS = 10_000;

@@ -1,3 +1,4 @@
+import { functionErrorOf } from '../lab/invocations.js';
 import type { InvokeResult, Item } from '../aws/services.js';
 import { s3UrlEncode } from '../aws-rules/s3-key-encoding.js';
 import type { LabContext } from '../lab/context.js';
@@ -68,7 +69,7 @@ async function check(ctx: Ctx): Promise<CheckResult> {
   const { result, waitedForPolicy } = await invokeProbe(ctx, JSON.stringify(sent.event));
   if (result.functionError) {
     const stillDenied = waitedForPolicy ? ` (still denied after ${Math.round(ctx.timeoutMs / 1000)} s: not IAM propagation, so look for a permissions boundary, an SCP or a policy on the table that denies it)` : '';
-    return { ok: false, detail: `the function failed on a test upload event: ${describeFailure(result.payload)}${stillDenied}` };
+    return { ok: false, detail: `the function failed on a test upload event: ${functionErrorOf(result.payload)}${stillDenied}` };
   }
   const key = { bucket: names.bucket, object_key: sent.key };
   const item = await ctx.dynamodb.getItem(names.table, key);
@@ -89,16 +90,6 @@ function wrongKey(code: FunctionCode, wanted: string, stored: Item): CheckResult
   const found = String(stored.object_key);
   const what = found === event ? 'stored the key still URL-encoded, as the event carries it' : 'stored the key decoded differently from unquote_plus';
   return { ok: false, detail: `the function ${what}: object_key "${found}", where it should be "${wanted}" (probe item removed)`, hint: undecodedKeyHint(code) };
-}
-
-/** Lambda's error payload is `{"errorType": ..., "errorMessage": ...}`. */
-function describeFailure(payload: string): string {
-  try {
-    const error = JSON.parse(payload) as { errorType?: string; errorMessage?: string };
-    return [error.errorType, error.errorMessage].filter(Boolean).join(': ') || payload;
-  } catch {
-    return payload || 'no error message';
-  }
 }
 
 async function plan(ctx: Ctx): Promise<Change[]> {

@@ -246,9 +246,8 @@ describe('hostile and malformed requests', () => {
   });
   after(() => t.stop());
 
-  it(`has at least 300 cases (${cases.length})`, () => {
-    assert.ok(cases.length >= 300);
-    assert.equal(new Set(cases.map((c) => c.name)).size, cases.length, 'case names are unique');
+  it(`names each of its ${cases.length} cases once, so a failure says which request it was`, () => {
+    assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
   });
 
   for (const c of cases) {

@@ -1,13 +1,11 @@
 import { AwsError } from '../../aws-error.js';
 import { header } from '../../http.js';
+import { LAMBDA_EVENT_PAYLOAD_BYTES, LAMBDA_INVOKE_BODY_BYTES } from '../../limits.js';
 import { assertNotBusy } from './functions.js';
 import { logTail } from './log-format.js';
 import { constraint, LATEST, validationError } from './names.js';
 import { existingFunction, functionResource, NO_CONTENT, targetOf, type LambdaCall, type LambdaOperation } from './operation.js';
 
-/** Invoke's payload limits: "6 MB" synchronous, "1 MB" asynchronous (API_Invoke), in bytes. */
-const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
-const MAX_EVENT_PAYLOAD = 1024 * 1024;
 
 /** Invoke: the HTTP side (types, limits, headers); invoke.ts runs the code. */
 export const invokeOperations: Record<string, LambdaOperation> = {
@@ -21,11 +19,11 @@ async function invoke(call: LambdaCall) {
   if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
     throw validationError([constraint(type, 'invocationType', 'Member must satisfy enum value set: [Event, RequestResponse, DryRun]')]);
   }
-  if (type !== 'Event' && req.body.length > MAX_SYNC_PAYLOAD) {
-    throw new AwsError('RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`, 413, { lowercaseMessage: true });
+  if (type !== 'Event' && req.body.length > LAMBDA_INVOKE_BODY_BYTES) {
+    throw new AwsError('RequestTooLargeException', `Request must be smaller than ${LAMBDA_INVOKE_BODY_BYTES} bytes for the InvokeFunction operation`, 413, { lowercaseMessage: true });
   }
-  if (type === 'Event' && req.body.length > MAX_EVENT_PAYLOAD) {
-    throw new AwsError('RequestEntityTooLargeException', `${req.body.length} byte payload is too large for the Event invocation type (limit ${MAX_EVENT_PAYLOAD} bytes)`, 413, { lowercaseMessage: true });
+  if (type === 'Event' && req.body.length > LAMBDA_EVENT_PAYLOAD_BYTES) {
+    throw new AwsError('RequestEntityTooLargeException', `${req.body.length} byte payload is too large for the Event invocation type (limit ${LAMBDA_EVENT_PAYLOAD_BYTES} bytes)`, 413, { lowercaseMessage: true });
   }
   const payload = req.body.length ? req.body.toString('utf8') : '{}';
   try {
