@@ -8,7 +8,7 @@ import { trustsLambda } from '../policy/trust.js';
 import { evaluatePolicies, type EvaluationRequest } from '../policy/evaluate.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { removalCommand } from '../report/messages.js';
-import { createRecorded, removeIfOurs } from './ownership.js';
+import { createRecorded, isTaggedByLab, removeIfOurs } from './ownership.js';
 import type { Change, CheckResult, Step } from './step.js';
 
 type Ctx = Pick<LabContext, 'names' | 'iam' | 'lambda' | 'state' | 'dryRun' | 'awsCli'>;
@@ -62,7 +62,7 @@ const ACCESS_DENIED = ['AccessDenied', 'AccessDeniedException'];
  */
 function trustRepair(role: string, found: RoleInfo): Change[] {
   if (trustsLambda(found.trustPolicy)) return [];
-  if (found.tags && LAB_TAG in found.tags) return [{ action: 'change', resource: `trust policy of role ${role}`, reason: 'it did not let lambda.amazonaws.com assume the role' }];
+  if (found.tags && isTaggedByLab(found.tags)) return [{ action: 'change', resource: `trust policy of role ${role}`, reason: 'it did not let lambda.amazonaws.com assume the role' }];
   throw new LabError(
     'RoleNotTrustedByLambda',
     `Role ${role} exists, but its trust policy does not let Lambda assume it (no Allow of sts:AssumeRole to lambda.amazonaws.com), so no function can run with it.`,

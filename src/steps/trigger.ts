@@ -1,7 +1,7 @@
 import type { LambdaFunctionConfiguration, NotificationConfiguration } from '@aws-sdk/client-s3';
 import { hasAwsCode, LabError } from '../errors.js';
 import type { LabContext, UploadEvidence } from '../lab/context.js';
-import { bucketArn, functionArn } from '../aws-rules/arns.js';
+import { bucketArn, functionArn, functionArnParts } from '../aws-rules/arns.js';
 import { firesFor, rulesOverlap, type KeyEventRule } from '../aws-rules/notifications.js';
 import { s3InvokeGrant } from '../aws-rules/s3-invoke.js';
 import { INCOMING_PREFIX, LAB_TAG, TEST_KEY, type LabNames } from '../lab/names.js';
@@ -20,7 +20,7 @@ const LAB_RULE: KeyEventRule = { events: ['s3:ObjectCreated:*'], prefix: INCOMIN
 
 /** `arn:aws:lambda:r:a:function:NAME[:qualifier]` → `NAME`. */
 export function functionNameOf(arn: string | undefined): string | undefined {
-  return arn?.split(':')[6];
+  return arn === undefined ? undefined : functionArnParts(arn)?.name;
 }
 
 export function filterValue(rule: Pick<LambdaFunctionConfiguration, 'Filter'>, name: 'prefix' | 'suffix'): string {
