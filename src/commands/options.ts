@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { shellWord } from '../report/messages.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../common/defaults.js';
 import { DEFAULT_RUNTIME, parseRuntime, type LabRuntime } from '../lab/runtimes.js';
 import { parseTimeout, validateBucketName, validateEndpointUrl, validateFunctionName, validateTableName } from '../lab/names.js';
@@ -54,13 +55,23 @@ export function validateOptions(options: LabOptions): ValidOptions {
   };
 }
 
-/** The options that point another command at the same lab, as the learner would type them (`--local --table t`). */
+/**
+ * The options that point another command at the same lab, as the learner would type them (`--local
+ * --table t`); each value quoted for the shell where it needs it (a data dir with a space).
+ */
 export function sameLabOptions(options: ValidOptions): string {
   const words: string[] = [];
-  if (options.local) words.push('--local', ...(options.dataDir ? ['--data-dir', options.dataDir] : []));
-  if (options.endpointUrl) words.push('--endpoint-url', options.endpointUrl);
-  for (const [flag, value] of [['--region', options.region], ['--profile', options.profile], ['--bucket', options.bucket], ['--table', options.table], ['--function', options.function]] as const) {
-    if (value !== undefined) words.push(flag, value);
+  if (options.local) words.push('--local');
+  for (const [flag, value] of [
+    ['--data-dir', options.local ? options.dataDir : undefined],
+    ['--endpoint-url', options.endpointUrl],
+    ['--region', options.region],
+    ['--profile', options.profile],
+    ['--bucket', options.bucket],
+    ['--table', options.table],
+    ['--function', options.function],
+  ] as const) {
+    if (value !== undefined) words.push(flag, shellWord(value));
   }
   return words.join(' ');
 }
