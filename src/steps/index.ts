@@ -23,10 +23,8 @@ export const steps: readonly Step[] = [tableStep, permissionsStep, envStep, code
  */
 export const prerequisites: readonly LabStep<'bucket'>[] = [bucketStep];
 
-/**
- * Every step in apply order; the demo's function (never built by setup) last.
- */
-export const allSteps: readonly LabStep<string>[] = [...prerequisites, ...steps, demoFunctionStep];
+/** Every step setup plans and applies, in apply order (the demo's function is teardown's only: see removeOrder). */
+export const allSteps: readonly LabStep<string>[] = [...prerequisites, ...steps];
 
 /**
  * Teardown's order. What invokes the lab's function goes first (a function left by an interrupted

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadChecklist } from '../../src/checklist.js';
+import { demoFunctionStep } from '../../src/steps/demo-function.js';
 import { allSteps, prerequisites, removeOrder, steps } from '../../src/steps/index.js';
 
 describe('the steps array and checklist.json', () => {
@@ -34,7 +35,7 @@ describe('the steps array and checklist.json', () => {
 
   test('teardown removes every step once, the trigger and the function before the log group and the items', () => {
     const order = removeOrder.map((s) => s.id);
-    assert.deepEqual([...order].sort(), allSteps.map((s) => s.id).sort());
+    assert.deepEqual([...order].sort(), [...allSteps, demoFunctionStep].map((s) => s.id).sort());
     for (const late of ['logs', 'item']) for (const early of ['trigger', 'env']) assert.ok(order.indexOf(early) < order.indexOf(late), `${early} before ${late}`);
     assert.ok(order.indexOf('env') < order.indexOf('permissions'), 'the function before its role');
     assert.ok(order.indexOf('trigger') < order.indexOf('bucket'), 'the rule before its bucket');
