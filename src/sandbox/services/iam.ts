@@ -44,13 +44,14 @@ export function createIamService(world: World): { service: Service; api: IamApi 
     const attached = role.attached.flatMap((arn) => store.findPolicy(arn)?.document ?? []);
     return [...Object.values(role.inline), ...attached].map((text) => JSON.parse(text) as PolicyDocument);
   };
-  const beforeChange = (action: string, roleName: string | null) => {
+  /** The view a role's sessions keep while a change reaches them: taken before the change, kept once it is made. */
+  const keepViewBefore = (action: string, roleName: string | null): (() => void) => {
     const window = world.options.policyPropagationMs;
-    if (!window || !roleName || !POLICY_CHANGES.has(action)) return;
+    if (!window || !roleName || !POLICY_CHANGES.has(action)) return () => {};
     const key = roleName.toLowerCase();
     const open = propagating.get(key);
     const documents = open && open.until > Date.now() ? open.documents : currentPolicies(roleName);
-    propagating.set(key, { until: Date.now() + window, documents });
+    return () => propagating.set(key, { until: Date.now() + window, documents });
   };
 
   const service: Service = {
@@ -64,8 +65,11 @@ export function createIamService(world: World): { service: Service; api: IamApi 
       // Tags given at creation are a second action, as on AWS.
       const tagAction = Object.hasOwn(TAG_ON_CREATE, action) ? TAG_ON_CREATE[action] : undefined;
       if (tagAction && params.has('Tags.member.1.Key')) authorize(world, req, tagAction, operation.resource(call));
-      beforeChange(action, params.get('RoleName'));
-      return queryResponse(action, IAM_NAMESPACE, operation.run(call), req.requestId);
+      // A refused change (no such role, a malformed document) changes nothing its sessions see.
+      const changed = keepViewBefore(action, params.get('RoleName'));
+      const result = operation.run(call);
+      changed();
+      return queryResponse(action, IAM_NAMESPACE, result, req.requestId);
     },
   };
 
@@ -76,8 +80,10 @@ export function createIamService(world: World): { service: Service; api: IamApi 
       return { name: role.name, roleId: role.roleId, arn: role.arn, createdAt: role.createdAt, trustPolicy: JSON.parse(role.trustPolicy) as PolicyDocument };
     },
     rolePolicies(roleName: string): PolicyDocument[] {
-      const open = propagating.get(roleName.toLowerCase());
+      const key = roleName.toLowerCase();
+      const open = propagating.get(key);
       if (open && open.until > Date.now()) return open.documents;
+      if (open) propagating.delete(key); // a closed window is forgotten
       return currentPolicies(roleName);
     },
   };
