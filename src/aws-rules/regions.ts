@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** The partition the lab builds its ARNs in (`arn:aws:...`). */
-export const LAB_PARTITION = 'aws';
+const LAB_PARTITION = 'aws';
 
 /** Each partition's listed regions, written at build time from the AWS SDK's data by scripts/region-table.mjs. */
 type RegionTable = { name: string; regions: string[] }[];

@@ -11,6 +11,7 @@ import { AddPermissionCommand, InvokeCommand, ListFunctionsCommand, ListTagsComm
 import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { MAX_ROLES } from '../../src/sandbox/limits.js';
+import { MAX_LOG_EVENT_BYTES } from '../../src/sandbox/services/lambda/environment.js';
 import { MAX_CHAIN } from '../../src/sandbox/services/lambda/invoke.js';
 import { rawRequest, type RawAnswer } from '../helpers/reference.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -327,7 +328,7 @@ describe('hostile and malformed requests', () => {
     const [stream] = (await t.clients.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/loud-fn' }))).logStreams ?? [];
     const { events } = await t.clients.logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/loud-fn', logStreamName: stream!.logStreamName!, startFromHead: true }));
     const long = (events ?? []).filter((e) => e.message!.length > 1000);
-    assert.ok(long.length > 0 && long.every((e) => Buffer.byteLength(e.message!) <= 256 * 1024), 'each event is truncated to 256 KB');
+    assert.ok(long.length > 0 && long.every((e) => Buffer.byteLength(e.message!) <= MAX_LOG_EVENT_BYTES), 'each event is truncated to 256 KB');
     const dropped = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/loud-fn', filterPattern: '"the rest was dropped"' }));
     assert.equal(dropped.events?.length, 1, 'the log says once that output was dropped');
     const report = await t.clients.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/loud-fn', filterPattern: 'REPORT' }));

@@ -461,12 +461,13 @@ describe('s3: event delivery to Lambda', () => {
       const invocations: Invocation[] = [];
       const world = {
         options: { ...defaultSandboxOptions(dataDir), reorderEvents: true },
+        state,
         lambda: { functionByArn: () => undefined, invokeAsync: (functionArn: string, payload: string) => void invocations.push({ functionArn, payload }) },
       } as unknown as World;
       const store = new S3Store(state, dataDir);
       store.createBucket(bucket, 'us-east-1');
       store.bucket(bucket)!.notification = { rules: [{ kind: 'lambda', id: 'cfg', arn: FN, events: ['s3:ObjectCreated:*'], filterRules: [] }], eventBridge: false };
-      const dispatcher = new EventDispatcher(world, store, state);
+      const dispatcher = new EventDispatcher(world, store);
       const event = { eventName: 's3:ObjectCreated:Put', bucket, region: 'us-east-1', size: 1, eTag: md5('x'), requestId: 'r', hostId: 'h', caller: { kind: 'user', arn: 'arn:aws:iam::000000000000:root' } as const };
       for (const key of ['burst', 'burst', 'other', 'burst']) dispatcher.emit({ ...event, key });
       // Deliveries start once saved, then are held for the window.

@@ -17,7 +17,7 @@ import { S3Store } from './s3/store.js';
  */
 export function createS3Service(world: World): Service {
   const store = new S3Store(world.state, world.options.dataDir);
-  const ctx: S3Context = { world, store, events: new EventDispatcher(world, store, world.state) };
+  const ctx: S3Context = { world, store, events: new EventDispatcher(world, store) };
   return {
     async handle(req) {
       const call = parseTarget(req);

@@ -26,7 +26,6 @@ export interface TableRecord {
   GlobalSecondaryIndexes?: IndexRecord[];
   LocalSecondaryIndexes?: IndexRecord[];
   BillingModeSummary?: { BillingMode?: string };
-  DeletionProtectionEnabled?: boolean;
   [field: string]: unknown;
 }
 
@@ -134,7 +133,7 @@ export function completion(run: (done: Callback) => void): Promise<void> {
   return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 }
 
-export const TRANSITIONAL = ['CREATING', 'UPDATING', 'DELETING'];
+const TRANSITIONAL = ['CREATING', 'UPDATING', 'DELETING'];
 
 /** Whether a table (or one of its indexes) is between states. */
 export function inTransition(table: TableRecord): boolean {

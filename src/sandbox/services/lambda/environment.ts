@@ -19,11 +19,11 @@ export type Outcome =
 /** CloudWatch Logs' event size as Lambda writes function output: a longer line is truncated, as Lambda does. */
 export const MAX_LOG_EVENT_BYTES = 256 * 1024;
 /** The sandbox's own bound on one invocation's log output (AWS keeps it all, and bills it). */
-export const MAX_INVOCATION_LOG_BYTES = 16 * 1024 * 1024;
+const MAX_INVOCATION_LOG_BYTES = 16 * 1024 * 1024;
 const LOG_DROPPED_NOTE = `[upload-lab sandbox] This invocation's log output passed ${MAX_INVOCATION_LOG_BYTES / 1024 / 1024} MiB: the rest was dropped.\n`;
 
 /** Cuts a message to MAX_LOG_EVENT_BYTES of UTF-8, never inside a character. */
-export function truncateLogEvent(message: string): string {
+function truncateLogEvent(message: string): string {
   if (message.length * 3 <= MAX_LOG_EVENT_BYTES || Buffer.byteLength(message) <= MAX_LOG_EVENT_BYTES) return message;
   return new TextDecoder().decode(Buffer.from(message).subarray(0, MAX_LOG_EVENT_BYTES)).replace(/\uFFFD$/, '');
 }

@@ -36,7 +36,7 @@ export function createBucket(ctx: S3Context, call: S3Call): SandboxResponse {
       });
     }
   } else {
-    if (ctx.store.bucketNames().length >= MAX_BUCKETS) throw new AwsError('TooManyBuckets', 'You have attempted to create more buckets than allowed', 400);
+    if (ctx.store.bucketCount() >= MAX_BUCKETS) throw new AwsError('TooManyBuckets', 'You have attempted to create more buckets than allowed', 400);
     ctx.store.createBucket(name, region, tags.length ? tags.map((t) => ({ Key: asText(asRecord(t).Key) ?? '', Value: asText(asRecord(t).Value) ?? '' })) : undefined);
   }
   return {

@@ -44,9 +44,12 @@ export class EventDispatcher {
   constructor(
     private readonly world: World,
     private readonly store: S3Store,
-    private readonly state: StateDb,
   ) {
-    this.unfinished = state.take<Delivery>(RECORDS.s3Deliveries);
+    this.unfinished = world.state.take<Delivery>(RECORDS.s3Deliveries);
+  }
+
+  private get state(): StateDb {
+    return this.world.state;
   }
 
   /** Called while the operation runs, so the sequencer and time are the operation's own. */

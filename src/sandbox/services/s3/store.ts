@@ -89,6 +89,10 @@ export class S3Store {
     return Object.keys(this.buckets).sort();
   }
 
+  bucketCount(): number {
+    return Object.keys(this.buckets).length;
+  }
+
   bucket(name: string): BucketRecord | undefined {
     return this.buckets[name];
   }
