@@ -1,13 +1,12 @@
 import { SCENARIOS, type DemoName } from '../demo/scenarios.js';
 import { runDemo } from '../demo/run.js';
-import { toLabError, UsageError } from '../errors.js';
+import { toLabError } from '../errors.js';
 import { demoMessages } from '../report/learn-messages.js';
 import { showDemo } from '../report/demo-view.js';
 import { createLearnView } from '../report/learn-view.js';
-import { messages } from '../report/messages.js';
 import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';
-import type { CommandIO } from './run-command.js';
+import { confirmAwsChange, type CommandIO } from './run-command.js';
 
 /**
  * `upload-lab demo overwrite|ordering`: PutItem's overwrite risk and the conditional write, side by
@@ -20,13 +19,12 @@ export async function demo(name: DemoName, options: LabOptions, io: CommandIO): 
     const valid = validateOptions(options);
     const lab = await openLab(valid);
     try {
-      if (lab.ctx.target === 'aws' && !valid.yes) {
-        if (!io.confirm) throw new UsageError('The demo would create a Lambda function in your AWS account, and there is no terminal to ask for confirmation.', 'Rerun with --yes to confirm, or use --local.', 'ConfirmationNeeded');
-        if (!(await io.confirm(demoMessages.confirm))) {
-          view.line(messages.cancelled);
-          return 1;
-        }
-      }
+      const prompt = {
+        question: demoMessages.confirm,
+        cannotAsk: 'The demo would create a Lambda function in your AWS account, and there is no terminal to ask for confirmation.',
+        fix: 'Rerun with --yes to confirm, or use --local.',
+      };
+      if (lab.ctx.target === 'aws' && !valid.yes && !(await confirmAwsChange(io, prompt, (line) => view.line(line)))) return 1;
       const result = await runDemo(lab.ctx, SCENARIOS[name]);
       if (options.json) io.out.write(JSON.stringify(result, null, 2) + '\n');
       else showDemo(view, result);

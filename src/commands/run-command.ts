@@ -1,4 +1,5 @@
-import { toLabError } from '../errors.js';
+import { toLabError, UsageError } from '../errors.js';
+import { messages } from '../report/messages.js';
 import { createReporter } from '../report/create-reporter.js';
 import type { OutputStream, Reporter } from '../report/reporter.js';
 import type { Prompter } from '../learn/prompter.js';
@@ -35,4 +36,25 @@ export async function runCommand(
   } finally {
     reporter.close();
   }
+}
+
+/** What a command says when it must ask before changing an AWS account. */
+export interface AwsChangePrompt {
+  question: string;
+  /** Why it stops when there is no terminal to ask on, and the fix. */
+  cannotAsk: string;
+  fix: string;
+}
+
+/**
+ * Asks before a command changes a real AWS account (the caller decides when: on AWS, without
+ * --yes). With no terminal to ask on, it stops with a usage error; `beforeAsking` shows what will
+ * change. Says whether to go on; a "no" has been told to the learner with `say`.
+ */
+export async function confirmAwsChange(io: CommandIO, prompt: AwsChangePrompt, say: (line: string) => void, beforeAsking?: () => Promise<void>): Promise<boolean> {
+  if (!io.confirm) throw new UsageError(prompt.cannotAsk, prompt.fix, 'ConfirmationNeeded');
+  await beforeAsking?.();
+  if (await io.confirm(prompt.question)) return true;
+  say(messages.cancelled);
+  return false;
 }

@@ -1,11 +1,10 @@
-import { UsageError } from '../errors.js';
 import { defaultSandboxDataDir } from '../paths.js';
 import { messages, whereToLook } from '../report/messages.js';
 import { savedItem } from '../steps/item.js';
 import { applySteps, checkSteps, planSteps, recordedUpload } from '../steps/run.js';
 import { openLab } from './open-lab.js';
 import { sameLabOptions, validateOptions, type LabOptions } from './options.js';
-import { runCommand, type CommandIO } from './run-command.js';
+import { confirmAwsChange, runCommand, type CommandIO } from './run-command.js';
 
 /** setup: plan, ask (on a real account), apply every step, then grade the lab and show the result. */
 export function setup(options: LabOptions, io: CommandIO): Promise<number> {
@@ -18,15 +17,8 @@ export function setup(options: LabOptions, io: CommandIO): Promise<number> {
       const plan = (await planSteps(ctx)).flatMap((p) => p.changes);
       reporter.plan(plan);
       const changes = plan.some((c) => c.action !== 'reuse');
-      if (changes && ctx.target === 'aws' && !valid.yes) {
-        if (!io.confirm) {
-          throw new UsageError('setup would change your AWS account, and there is no terminal to ask for confirmation.', 'Rerun with --yes to confirm, or use --local.', 'ConfirmationNeeded');
-        }
-        if (!(await io.confirm(messages.confirm))) {
-          reporter.note(messages.cancelled);
-          return 1;
-        }
-      }
+      const prompt = { question: messages.confirm, cannotAsk: 'setup would change your AWS account, and there is no terminal to ask for confirmation.', fix: 'Rerun with --yes to confirm, or use --local.' };
+      if (changes && ctx.target === 'aws' && !valid.yes && !(await confirmAwsChange(io, prompt, (line) => reporter.note(line)))) return 1;
       ctx.state.setNames({ bucket: ctx.names.bucket, table: ctx.names.table, function: ctx.names.function, role: ctx.names.role });
       const listen = reporter.event.bind(reporter);
       await applySteps(ctx, listen);

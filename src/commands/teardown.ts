@@ -1,9 +1,8 @@
-import { UsageError } from '../errors.js';
 import { messages } from '../report/messages.js';
 import { removeSteps } from '../steps/run.js';
 import { openLab } from './open-lab.js';
 import { validateOptions, type LabOptions } from './options.js';
-import { runCommand, type CommandIO } from './run-command.js';
+import { confirmAwsChange, runCommand, type CommandIO } from './run-command.js';
 
 /** teardown: remove what the state file says the lab created (and, where AWS has tags, still carries the lab's tag), and nothing else. */
 export function teardown(options: LabOptions, io: CommandIO): Promise<number> {
@@ -18,19 +17,18 @@ export function teardown(options: LabOptions, io: CommandIO): Promise<number> {
         reporter.teardown([], ctx.dryRun);
         return 0;
       }
-      if (!ctx.dryRun && ctx.target === 'aws' && !valid.yes) {
-        if (!io.confirm) {
-          throw new UsageError('teardown would delete resources from your AWS account, and there is no terminal to ask for confirmation.', 'Rerun with --yes to confirm, or look first with --dry-run.', 'ConfirmationNeeded');
-        }
-        // Show exactly what would go (a dry run of the same removal), then ask.
+      const prompt = {
+        question: messages.confirmTeardown,
+        cannotAsk: 'teardown would delete resources from your AWS account, and there is no terminal to ask for confirmation.',
+        fix: 'Rerun with --yes to confirm, or look first with --dry-run.',
+      };
+      // Show exactly what would go (a dry run of the same removal), then ask.
+      const showWhatGoes = async () => {
         ctx.dryRun = true;
         reporter.teardown(await removeSteps(ctx, () => {}), true);
         ctx.dryRun = false;
-        if (!(await io.confirm(messages.confirmTeardown))) {
-          reporter.note(messages.cancelled);
-          return 1;
-        }
-      }
+      };
+      if (!ctx.dryRun && ctx.target === 'aws' && !valid.yes && !(await confirmAwsChange(io, prompt, (line) => reporter.note(line), showWhatGoes))) return 1;
       const changes = await removeSteps(ctx, ctx.dryRun ? () => {} : reporter.event.bind(reporter));
       reporter.teardown(changes, ctx.dryRun);
       // What could not be removed stays recorded; exit 1 says the lab is not gone yet.
