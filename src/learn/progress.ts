@@ -49,7 +49,7 @@ export class ProgressStore {
   }
 
   get started(): boolean {
-    return Object.keys(this.data.parts).length > 0 || Object.keys(this.data.activities).length > 0;
+    return hasStarted(this.data);
   }
 
   partDone(id: string): boolean {
@@ -96,4 +96,9 @@ export class ProgressStore {
   private save(): void {
     writeFileAtomic(this.file, JSON.stringify(this.data, null, 2) + '\n');
   }
+}
+
+/** Whether a learner has done anything yet: a part, or an activity. */
+export function hasStarted(data: Readonly<ProgressData>): boolean {
+  return Object.keys(data.parts).length > 0 || Object.keys(data.activities).length > 0;
 }

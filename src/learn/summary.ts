@@ -1,6 +1,6 @@
 import { loadChecklist } from '../checklist.js';
 import type { Lesson } from '../lesson.js';
-import type { ActivityId, PartHow, ProgressData, Score } from './progress.js';
+import { hasStarted, type ActivityId, type PartHow, type ProgressData, type Score } from './progress.js';
 
 /** Where a learner is: what `upload-lab progress` shows, and `--json` prints. */
 export interface ProgressSummary {
@@ -21,7 +21,7 @@ export function progressSummary(lesson: Lesson, data: Readonly<ProgressData>): P
   const parts = lesson.parts.map((p) => ({ id: p.id, title: p.title, done: p.id in data.parts, how: data.parts[p.id]?.how ?? null }));
   const checks = loadChecklist().map((s) => ({ id: s.id, title: s.title, status: data.checks[s.id] ?? null }));
   return {
-    started: Object.keys(data.parts).length > 0 || Object.keys(data.activities).length > 0,
+    started: hasStarted(data),
     target: data.target ?? null,
     parts,
     partsDone: parts.filter((p) => p.done).length,
