@@ -122,6 +122,9 @@ describe('DynamoDB tables: index updates, tags, deletion protection, ARNs and it
     const badIndex = { Create: { IndexName: 'x', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }], Projection: { ProjectionType: 'ALL' as const } } };
     await rejection(db.send(new UpdateTableCommand({ TableName: 'protected_table', DeletionProtectionEnabled: false, GlobalSecondaryIndexUpdates: [badIndex] })));
     assert.equal((await db.send(new DescribeTableCommand({ TableName: 'protected_table' }))).Table?.DeletionProtectionEnabled, true);
+    // The same when what dynalite does of it is refused (throughput below DynamoDB's minimum of 1).
+    await rejection(db.send(new UpdateTableCommand({ TableName: 'protected_table', DeletionProtectionEnabled: false, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 } })));
+    assert.equal((await db.send(new DescribeTableCommand({ TableName: 'protected_table' }))).Table?.DeletionProtectionEnabled, true);
     const updated = await db.send(new UpdateTableCommand({ TableName: 'protected_table', DeletionProtectionEnabled: false }));
     assert.equal(updated.TableDescription?.DeletionProtectionEnabled, false);
     await db.send(new DeleteTableCommand({ TableName: 'protected_table' }));

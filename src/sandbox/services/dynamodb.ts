@@ -70,14 +70,21 @@ export function createDynamoDbService(world: World): Service {
     const listener = server.listeners('request')[0] as RequestListener;
     const call = async (target: string, payload: DynamoRequest) =>
       replay(listener, { ...req, headers: { ...req.headers, 'x-amz-target': `DynamoDB_20120810.${target}` }, body: Buffer.from(JSON.stringify(payload)) });
+    // DeletionProtectionEnabled is kept beside dynalite, once the whole UpdateTable has gone through.
+    const keepProtectionOf = (update: DynamoRequest) => {
+      if (typeof update.DeletionProtectionEnabled === 'boolean') protection.set(req.region, String(update.TableName), update.DeletionProtectionEnabled);
+    };
     const describe = (answer: SandboxResponse) => alignWithAws(operation, req.body, answer, (table) => protection.has(req.region, table));
     let forwarded = request;
     if (request) {
       await checkIndexKeyValues(operation, request, store);
       if (operation === 'DeleteTable') protection.checkDeletion(req.region, String(request.TableName));
       if (operation === 'UpdateTable') {
-        const step = await updateTable(request, store, world.options.tableDelayMs, (table, enabled) => protection.set(req.region, table, enabled));
-        if ('answer' in step) return describe(jsonAnswer(step.answer));
+        const step = await updateTable(request, store, world.options.tableDelayMs);
+        if ('answer' in step) {
+          keepProtectionOf(request);
+          return describe(jsonAnswer(step.answer));
+        }
         forwarded = step.request;
       }
       // dynalite would keep CreateTable's Tags in the table's description; DynamoDB keeps them as the table's tags.
@@ -87,6 +94,7 @@ export function createDynamoDbService(world: World): Service {
     if (answered.status === 200 && request) {
       if (operation === 'CreateTable') protection.set(req.region, String(request.TableName), request.DeletionProtectionEnabled === true);
       if (operation === 'DeleteTable') protection.set(req.region, String(request.TableName), false);
+      if (operation === 'UpdateTable') keepProtectionOf(request);
     }
     const answer = describe(answered);
     if (operation === 'CreateTable' && answer.status === 200 && Array.isArray(request?.Tags) && request.Tags.length > 0) {

@@ -11,10 +11,11 @@ const notFound = (name: string) => new AwsError('ResourceNotFoundException', `Re
 const DYNALITE_UPDATE_FIELDS = ['ProvisionedThroughput', 'BillingMode', 'StreamSpecification', 'SSESpecification', 'GlobalSecondaryIndexUpdates'];
 
 /**
- * UpdateTable, for what dynalite does not do: `DeletionProtectionEnabled` (alone, or with other
- * changes), and creating or deleting a global secondary index. What is left goes on to dynalite.
+ * UpdateTable, for what dynalite does not do: creating or deleting a global secondary index, and
+ * taking `DeletionProtectionEnabled` out of what dynalite sees (the caller keeps the flag once the
+ * whole call has gone through). What is left goes on to dynalite.
  */
-export async function updateTable(request: DynamoRequest, store: DynaliteStore, delayMs: number, setProtection: (table: string, enabled: boolean) => void): Promise<TableStep> {
+export async function updateTable(request: DynamoRequest, store: DynaliteStore, delayMs: number): Promise<TableStep> {
   const name = String(request.TableName ?? '');
   const updates = Array.isArray(request.GlobalSecondaryIndexUpdates) ? (request.GlobalSecondaryIndexUpdates as unknown[]).filter(isRecord) : [];
   const indexChanges = updates.filter((u) => u.Create !== undefined || u.Delete !== undefined);
@@ -26,10 +27,8 @@ export async function updateTable(request: DynamoRequest, store: DynaliteStore, 
   const table = await withTableLock(store, name, async () => {
     const current = await readTable(store, name);
     if (!current) throw notFound(name);
-    // Checked whole before anything changes: a refused index change leaves the protection flag as it was.
     if (isRecord(change?.Create)) createIndex(current, change.Create, request.AttributeDefinitions);
     if (isRecord(change?.Delete)) deleteIndex(current, change.Delete);
-    if (typeof protection === 'boolean') setProtection(name, protection);
     if (change) await writeTable(store, current);
     return current;
   });
